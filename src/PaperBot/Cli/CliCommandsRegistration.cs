@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using PaperBot.Cli.Commands;
+
+namespace PaperBot.Cli;
+
+public static class CliCommandsRegistration
+{
+    public static IServiceCollection AddCliCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<ICliCommand, VersionCommand>();
+        return services;
+    }
+}

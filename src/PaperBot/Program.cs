@@ -1,0 +1,3 @@
+using PaperBot.Cli;
+
+return await CliApp.RunAsync(args);
