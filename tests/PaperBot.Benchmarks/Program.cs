@@ -1,0 +1,3 @@
+using PaperBot.Benchmarks;
+
+return await BenchmarkRunner.RunAsync(args);
