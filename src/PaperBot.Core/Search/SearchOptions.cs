@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using PaperBot.Core.Search.Indexing;
+
+namespace PaperBot.Core.Search;
+
+/// <summary>Configuration section "Search": where the Lucene index lives and how BM25 scores.</summary>
+public sealed class SearchOptions
+{
+    public const string SectionName = "Search";
+
+    /// <summary>
+    /// The index directory. Empty = next to the database: "&lt;Storage:DatabasePath&gt;.index".
+    /// It is derived data: delete it any time and it is rebuilt from the database.
+    /// </summary>
+    public string? IndexPath { get; set; }
+
+    /// <summary>BM25 k1 (term-frequency saturation).</summary>
+    [Range(0.0, 10.0, ErrorMessage = "Search:K1 must be between 0 and 10 (BM25 term-frequency saturation; default 1.2).")]
+    public float K1 { get; set; } = DefaultIndexSettings.K1;
+
+    /// <summary>BM25 b (length normalisation).</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Search:B must be between 0 and 1 (BM25 length normalisation; default 0.75).")]
+    public float B { get; set; } = DefaultIndexSettings.B;
+
+    /// <summary>Extra weight of query terms found in the title.</summary>
+    [Range(0.0, 100.0, ErrorMessage = "Search:TitleBoost must be between 0 and 100.")]
+    public float TitleBoost { get; set; } = DefaultIndexSettings.TitleBoost;
+
+    /// <summary>IndexWriter RAM buffer in MB.</summary>
+    [Range(1.0, 2048.0, ErrorMessage = "Search:RamBufferMb must be between 1 and 2048.")]
+    public double RamBufferMb { get; set; } = DefaultIndexSettings.RamBufferMb;
+
+    /// <summary>The tuned defaults (see docs-search.md for how they were chosen).</summary>
+    public static PaperIndexSettings DefaultIndexSettings { get; } = PaperIndexSettings.Default;
+
+    public PaperIndexSettings ToIndexSettings() => new() { K1 = K1, B = B, TitleBoost = TitleBoost, RamBufferMb = RamBufferMb };
+}
