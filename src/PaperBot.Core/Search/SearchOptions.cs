@@ -8,6 +8,12 @@ public sealed class SearchOptions
 {
     public const string SectionName = "Search";
 
+    /// <summary>IndexPath value for an index kept in memory only (rebuilt from the database at each start).</summary>
+    public const string InMemory = ":memory:";
+
+    /// <summary>The database path setting the default index path is derived from.</summary>
+    public const string DatabasePathKey = "Storage:DatabasePath";
+
     /// <summary>
     /// The index directory. Empty = next to the database: "&lt;Storage:DatabasePath&gt;.index".
     /// It is derived data: delete it any time and it is rebuilt from the database.
@@ -29,6 +35,10 @@ public sealed class SearchOptions
     /// <summary>IndexWriter RAM buffer in MB.</summary>
     [Range(1.0, 2048.0, ErrorMessage = "Search:RamBufferMb must be between 1 and 2048.")]
     public double RamBufferMb { get; set; } = DefaultIndexSettings.RamBufferMb;
+
+    /// <summary>The default index location for a database file: "&lt;db&gt;.index" (in memory for an in-memory database).</summary>
+    public static string DefaultIndexPathFor(string? databasePath) =>
+        string.IsNullOrWhiteSpace(databasePath) || databasePath.Trim() == InMemory ? InMemory : databasePath.Trim() + ".index";
 
     /// <summary>The tuned defaults (see docs-search.md for how they were chosen).</summary>
     public static PaperIndexSettings DefaultIndexSettings { get; } = PaperIndexSettings.Default;

@@ -19,13 +19,13 @@ public sealed class PaperSimilarity(float k1, float b) : BM25Similarity(k1, b)
 
     public override string ToString() => $"PaperBM25(k1={K1}, b={B})";
 
-    internal static byte IntToByte4(int i)
+    public static byte IntToByte4(int i)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(i);
         return i < FreeValues ? (byte)i : (byte)(FreeValues + LongToInt4(i - FreeValues));
     }
 
-    internal static int Byte4ToInt(byte b)
+    public static int Byte4ToInt(byte b)
     {
         int i = b;
         return i < FreeValues ? i : (int)(FreeValues + Int4ToLong(i - FreeValues));
