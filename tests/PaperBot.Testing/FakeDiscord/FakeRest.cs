@@ -38,6 +38,7 @@ public sealed partial class FakeRest
     private readonly Dictionary<string, BucketState> _state = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _globalWindow = new();
     private readonly ConcurrentQueue<(string Route, int Status)> _scriptedFailures = new();
+    private readonly ConcurrentQueue<(string Route, TimeSpan RetryAfter, bool Global)> _scripted429s = new();
     private readonly object _lock = new();
     private readonly Random _random;
     private readonly Route[] _routes;
@@ -143,6 +144,10 @@ public sealed partial class FakeRest
             _state.Clear();
         }
     }
+
+    /// <summary>The next request to <paramref name="route"/> gets a 429: per-bucket (the bucket is exhausted until
+    /// <paramref name="retryAfter"/>) or global (every non-interaction route is locked out until then).</summary>
+    public void RateLimitNext(string route, TimeSpan retryAfter, bool global = false) => _scripted429s.Enqueue((route, retryAfter, global));
 
     /// <summary>The next request to <paramref name="route"/> is answered with <paramref name="status"/> (e.g. 500, 502, 401).</summary>
     public void FailNext(string route, int status) => _scriptedFailures.Enqueue((route, status));
@@ -276,6 +281,14 @@ public sealed partial class FakeRest
                 }
             }
 
+            var scripted = _scripted429s.TryPeek(out var s429) && s429.Route == route.Name && _scripted429s.TryDequeue(out s429);
+            if (scripted && s429.Global)
+            {
+                InjectedGlobal429s++;
+                SetGlobalLock(now + s429.RetryAfter);
+                return Decision.GlobalLimited(s429.RetryAfter);
+            }
+
             var config = _buckets[route.Name];
             var key = config.Hash + ":" + major;
             if (!_state.TryGetValue(key, out var state))
@@ -296,11 +309,11 @@ public sealed partial class FakeRest
                 return Decision.BucketLimited(config, state, now);
             }
 
-            if (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability)
+            if (scripted || (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability))
             {
                 Injected429s++;
                 state.Remaining = 0;
-                var until = now + RandomRetryAfter();
+                var until = now + (scripted ? s429.RetryAfter : RandomRetryAfter());
                 if (state.ResetAt is null || state.ResetAt < until)
                 {
                     state.ResetAt = until;
