@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PaperBot.AI;
 using PaperBot.Cli;
 
 namespace PaperBot.Hosting;
@@ -9,6 +10,7 @@ public static class ModuleRegistration
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
     {
         services.AddCliCommands();
+        services.AddPaperBotAI();
         return services;
     }
 }
