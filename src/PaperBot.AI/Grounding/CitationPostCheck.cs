@@ -64,6 +64,7 @@ public static partial class CitationPostCheck
 
         // Tidy spaces left before punctuation by removed citations.
         result = Regex.Replace(result, @"[ \t]+([.,;:!?])", "$1");
+        result = Regex.Replace(result, @"(?<=\S)[ \t]{2,}", " ");
         return new GroundedText(result.Trim(), citations.Citations, removed);
     }
 

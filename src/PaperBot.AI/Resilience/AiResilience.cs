@@ -43,6 +43,13 @@ public static class AiResilience
     /// <summary>The server's Retry-After (delta or date), if any.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage r, TimeProvider time)
     {
+        // OpenAI sends the precise retry-after-ms next to the whole-second Retry-After; prefer it.
+        if (r.Headers.TryGetValues("retry-after-ms", out var ms) &&
+            double.TryParse(ms.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var msv))
+        {
+            return TimeSpan.FromMilliseconds(Math.Max(0, msv));
+        }
+
         var ra = r.Headers.RetryAfter;
         if (ra?.Delta is { } d)
         {
@@ -53,13 +60,6 @@ public static class AiResilience
         {
             var delta = date - time.GetUtcNow();
             return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        // OpenAI also sends retry-after-ms on some 429s.
-        if (r.Headers.TryGetValues("retry-after-ms", out var ms) &&
-            double.TryParse(ms.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var msv))
-        {
-            return TimeSpan.FromMilliseconds(Math.Max(0, msv));
         }
 
         return null;

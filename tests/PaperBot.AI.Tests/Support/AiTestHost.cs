@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Core.Search;
@@ -13,12 +12,13 @@ public static class AiTestHost
 {
     public static readonly DateTimeOffset Now = new(2024, 1, 6, 12, 0, 0, TimeSpan.Zero);
 
-    public static ServiceProvider Build(IDictionary<string, string?>? config = null, IEnumerable<Paper>? papers = null, FakeTimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider Build(IDictionary<string, string?>? config = null, IEnumerable<Paper>? papers = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(config ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(Now));
+        // Real time unless a test needs to move the clock (Polly delays and timeouts run on this clock too).
+        services.AddSingleton(time ?? TimeProvider.System);
         var store = new InMemoryPaperStore(papers ?? TestPapers.All);
         services.AddSingleton<IPaperStore>(store);
         services.AddSingleton<ISearchService>(new TermOverlapSearch(store));
