@@ -17,7 +17,8 @@ public sealed record SearchPageState(string Query, int Page, SearchSort Sort = S
     /// <summary>The longest query that always fits (the /search query option is limited to this).</summary>
     public const int MaxQueryLength = 60;
 
-    private static readonly DateOnly Epoch = new(1990, 1, 1);
+    /// <summary>Dates are encoded relative to this day; earlier dates are not representable.</summary>
+    public static readonly DateOnly Epoch = new(1990, 1, 1);
 
     public string Encode()
     {

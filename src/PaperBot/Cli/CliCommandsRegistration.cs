@@ -10,6 +10,7 @@ public static class CliCommandsRegistration
         services.AddSingleton<ICliCommand, VersionCommand>();
         services.AddSingleton<ICliCommand, AskCommand>();
         services.AddSingleton<ICliCommand, EvalBeirCommand>();
+        services.AddSingleton<ICliCommand, RunCommand>();
         return services;
     }
 }
