@@ -7,7 +7,7 @@ namespace PaperBot.Bot.Commands;
 
 /// <summary>
 /// Autocomplete for paper ids: suggests matching titles as the user types (exact id first, then search hits, then
-/// title-substring matches on small databases). For multi-id options the last comma/space separated token is completed.
+/// title-substring matches on small databases). For multi-id options the text after the last comma is completed (a title can contain spaces).
 /// </summary>
 public sealed class PaperSuggestions(IPaperStore store, ISearchService search, TimeProvider time)
 {
@@ -20,7 +20,7 @@ public sealed class PaperSuggestions(IPaperStore store, ISearchService search, T
         var prefix = "";
         if (multiple)
         {
-            var cut = typed.LastIndexOfAny([',', ' ']);
+            var cut = typed.LastIndexOf(',');
             if (cut >= 0)
             {
                 var earlier = PaperIdList.Parse(typed[..cut]);

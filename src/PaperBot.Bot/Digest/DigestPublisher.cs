@@ -54,7 +54,7 @@ public sealed class DigestPublisher(
             .ToList();
         var lines = top.Count == 0
             ? new DigestLines([], false, null, default)
-            : await assistant.DigestLinesAsync(top, new RequestContext("digest", settings.GuildId.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+            : await assistant.DigestLinesAsync(top, new RequestContext(PaperAssistant.SystemUser, settings.GuildId.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         var message = DigestMessage.Build(slot.LocalDate, top, lines.Lines, fromDatabase, catchUp, settings.Time, lines.Notice);
         var posted = await rest.CreateMessageAsync(settings.ChannelId, message.Build(), cancellationToken);
         return new DigestOutcome(posted.Id, top.Count, fromDatabase);
