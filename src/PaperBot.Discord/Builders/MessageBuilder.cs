@@ -1,0 +1,111 @@
+using PaperBot.Discord.Models;
+
+namespace PaperBot.Discord.Builders;
+
+/// <summary>
+/// Builds a <see cref="MessagePayload"/> for any send path. <see cref="Build"/> enforces Discord's limits (content 2000, 10 embeds,
+/// 6000 embed characters, 5x5 components, custom_id 100) and always sets <c>allowed_mentions</c> (default <c>{"parse":[]}</c>).
+/// </summary>
+public sealed class MessageBuilder
+{
+    private readonly List<EmbedBuilder> _embeds = [];
+    private readonly List<ActionRowBuilder> _rows = [];
+
+    public MessageBuilder()
+    {
+    }
+
+    public MessageBuilder(string content) => Content = content;
+
+    public string? Content { get; set; }
+
+    /// <summary>Never null: defaults to <see cref="AllowedMentions.None"/>.</summary>
+    public AllowedMentions AllowedMentions { get; private set; } = AllowedMentions.None;
+
+    public bool Ephemeral { get; set; }
+
+    public bool SuppressEmbeds { get; set; }
+
+    public MessageReference? ReplyTo { get; private set; }
+
+    public IReadOnlyList<EmbedBuilder> Embeds => _embeds;
+
+    public IReadOnlyList<ActionRowBuilder> Rows => _rows;
+
+    /// <summary>Explicitly remove all components (for edits). Otherwise components are omitted when none were added.</summary>
+    public bool ClearComponents { get; set; }
+
+    public MessageBuilder WithContent(string? content) { Content = content; return this; }
+
+    public MessageBuilder WithAllowedMentions(AllowedMentions allowedMentions)
+    {
+        AllowedMentions = allowedMentions ?? throw new ArgumentNullException(nameof(allowedMentions));
+        return this;
+    }
+
+    /// <summary>Only visible to the invoking user (interaction responses and follow-ups only).</summary>
+    public MessageBuilder AsEphemeral(bool ephemeral = true) { Ephemeral = ephemeral; return this; }
+
+    public MessageBuilder WithoutEmbedPreviews(bool suppress = true) { SuppressEmbeds = suppress; return this; }
+
+    public MessageBuilder ReplyToMessage(ulong messageId, ulong? channelId = null, bool failIfNotExists = false)
+    {
+        ReplyTo = new MessageReference { MessageId = messageId, ChannelId = channelId, FailIfNotExists = failIfNotExists };
+        return this;
+    }
+
+    public MessageBuilder AddEmbed(EmbedBuilder embed) { _embeds.Add(embed); return this; }
+
+    public MessageBuilder AddEmbed(Action<EmbedBuilder> configure)
+    {
+        var e = new EmbedBuilder();
+        configure(e);
+        _embeds.Add(e);
+        return this;
+    }
+
+    public MessageBuilder AddActionRow(ActionRowBuilder row) { _rows.Add(row); return this; }
+
+    public MessageBuilder AddActionRow(Action<ActionRowBuilder> configure)
+    {
+        var r = new ActionRowBuilder();
+        configure(r);
+        _rows.Add(r);
+        return this;
+    }
+
+    /// <summary>Validates and builds. Throws <see cref="DiscordLimitException"/> naming the broken limit.</summary>
+    public MessagePayload Build()
+    {
+        if (Content is not null && Content.Length > DiscordLimits.MessageContent)
+        {
+            throw new DiscordLimitException($"Message content may be at most {DiscordLimits.MessageContent} characters, got {Content.Length}; split it with DiscordTextSplitter.");
+        }
+
+        if (_embeds.Count > DiscordLimits.EmbedsPerMessage)
+        {
+            throw new DiscordLimitException($"A message may have at most {DiscordLimits.EmbedsPerMessage} embeds, got {_embeds.Count}.");
+        }
+
+        var embeds = _embeds.Select(e => e.Build()).ToList();
+        var total = _embeds.Sum(e => e.TotalLength);
+        if (total > DiscordLimits.EmbedTotalCharacters)
+        {
+            throw new DiscordLimitException($"All embeds of a message together may have at most {DiscordLimits.EmbedTotalCharacters} characters, got {total}.");
+        }
+
+        var components = ComponentChecks.Rows(_rows);
+        var flags = (Ephemeral ? MessageFlags.Ephemeral : 0) | (SuppressEmbeds ? MessageFlags.SuppressEmbeds : 0);
+        return new MessagePayload(AllowedMentions)
+        {
+            Content = Content,
+            Embeds = embeds.Count == 0 ? null : embeds,
+            Components = components.Count == 0 ? (ClearComponents ? [] : null) : components,
+            MessageReference = ReplyTo,
+            Flags = flags == 0 ? null : flags,
+        };
+    }
+
+    /// <summary>Shorthand: a plain text message with no pings.</summary>
+    public static MessagePayload Text(string content) => new MessageBuilder(content).Build();
+}

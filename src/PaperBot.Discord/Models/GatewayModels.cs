@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PaperBot.Discord.Models;
+
+/// <summary>Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents).</summary>
+[Flags]
+public enum GatewayIntents
+{
+    None = 0,
+    Guilds = 1 << 0,
+    GuildMembers = 1 << 1,
+    GuildModeration = 1 << 2,
+    GuildMessages = 1 << 9,
+    GuildMessageReactions = 1 << 10,
+    DirectMessages = 1 << 12,
+    DirectMessageReactions = 1 << 13,
+    MessageContent = 1 << 15,
+
+    /// <summary>What PaperBot needs: GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT.</summary>
+    Default = Guilds | GuildMessages | DirectMessages | MessageContent,
+}
+
+public static class GatewayOpcode
+{
+    public const int Dispatch = 0;
+    public const int Heartbeat = 1;
+    public const int Identify = 2;
+    public const int PresenceUpdate = 3;
+    public const int Resume = 6;
+    public const int Reconnect = 7;
+    public const int InvalidSession = 9;
+    public const int Hello = 10;
+    public const int HeartbeatAck = 11;
+}
+
+/// <summary>An incoming gateway frame.</summary>
+public sealed class GatewayPayload
+{
+    [JsonPropertyName("op")] public int Op { get; set; }
+    [JsonPropertyName("d")] public JsonElement D { get; set; }
+    [JsonPropertyName("s")] public int? S { get; set; }
+    [JsonPropertyName("t")] public string? T { get; set; }
+}
+
+public sealed class HelloData
+{
+    [JsonPropertyName("heartbeat_interval")] public int HeartbeatInterval { get; set; }
+}
+
+public sealed class IdentifyProperties
+{
+    [JsonPropertyName("os")] public string Os { get; set; } = "linux";
+    [JsonPropertyName("browser")] public string Browser { get; set; } = "PaperBot.Discord";
+    [JsonPropertyName("device")] public string Device { get; set; } = "PaperBot.Discord";
+}
+
+public sealed class IdentifyData
+{
+    [JsonPropertyName("token")] public string Token { get; set; } = "";
+    [JsonPropertyName("properties")] public IdentifyProperties Properties { get; set; } = new();
+    [JsonPropertyName("intents")] public int Intents { get; set; }
+    [JsonPropertyName("shard")] public int[]? Shard { get; set; }
+    [JsonPropertyName("large_threshold")] public int? LargeThreshold { get; set; }
+}
+
+public sealed class ResumeData
+{
+    [JsonPropertyName("token")] public string Token { get; set; } = "";
+    [JsonPropertyName("session_id")] public string SessionId { get; set; } = "";
+    [JsonPropertyName("seq")] public int? Seq { get; set; }
+}
+
+public sealed class PresenceActivity
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("type")] public int Type { get; set; }
+    [JsonPropertyName("state")] public string? State { get; set; }
+}
+
+public sealed class PresenceUpdateData
+{
+    [JsonPropertyName("since")] public long? Since { get; set; }
+    [JsonPropertyName("activities")] public List<PresenceActivity> Activities { get; set; } = [];
+    [JsonPropertyName("status")] public string Status { get; set; } = "online";
+    [JsonPropertyName("afk")] public bool Afk { get; set; }
+}
+
+public sealed class ReadyApplication
+{
+    [JsonPropertyName("id")] public ulong Id { get; set; }
+    [JsonPropertyName("flags")] public long? Flags { get; set; }
+}
+
+/// <summary>READY dispatch.</summary>
+public sealed class ReadyEvent
+{
+    [JsonPropertyName("v")] public int Version { get; set; }
+    [JsonPropertyName("user")] public User User { get; set; } = new();
+    [JsonPropertyName("guilds")] public List<UnavailableGuild> Guilds { get; set; } = [];
+    [JsonPropertyName("session_id")] public string SessionId { get; set; } = "";
+    [JsonPropertyName("resume_gateway_url")] public string ResumeGatewayUrl { get; set; } = "";
+    [JsonPropertyName("shard")] public int[]? Shard { get; set; }
+    [JsonPropertyName("application")] public ReadyApplication? Application { get; set; }
+}
+
+/// <summary>RESUMED dispatch: the session is back and missed events were replayed before it.</summary>
+public sealed class ResumedEvent
+{
+}
+
+/// <summary>GUILD_CREATE dispatch (lazy-load at connect, or the bot joined a guild).</summary>
+public sealed class GuildCreateEvent
+{
+    [JsonPropertyName("id")] public ulong Id { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("owner_id")] public ulong? OwnerId { get; set; }
+    [JsonPropertyName("unavailable")] public bool? Unavailable { get; set; }
+    [JsonPropertyName("member_count")] public int? MemberCount { get; set; }
+    [JsonPropertyName("joined_at")] public string? JoinedAt { get; set; }
+    [JsonPropertyName("channels")] public List<Channel>? Channels { get; set; }
+    [JsonPropertyName("threads")] public List<Channel>? Threads { get; set; }
+}
+
+/// <summary>MESSAGE_CREATE dispatch (a message with guild_id/member when in a guild).</summary>
+public sealed class MessageCreateEvent : Message
+{
+}
+
+/// <summary>INTERACTION_CREATE dispatch.</summary>
+public sealed class InteractionCreateEvent : Interaction
+{
+}
