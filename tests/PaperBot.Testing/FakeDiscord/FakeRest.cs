@@ -38,6 +38,7 @@ public sealed partial class FakeRest
     private readonly Dictionary<string, BucketState> _state = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _globalWindow = new();
     private readonly ConcurrentQueue<(string Route, int Status)> _scriptedFailures = new();
+    private readonly ConcurrentQueue<(string Route, TimeSpan RetryAfter, bool Global)> _scripted429s = new();
     private readonly object _lock = new();
     private readonly Random _random;
     private readonly Route[] _routes;
@@ -64,6 +65,7 @@ public sealed partial class FakeRest
             new("PATCH", WebhookMessageRx(), "webhooks.message.edit", 2, true, EditFollowup),
             new("PUT", GlobalCommandsRx(), "commands.global", 1, false, PutCommands),
             new("PUT", GuildCommandsRx(), "commands.guild", 2, false, PutCommands),
+            new("POST", DmChannelsRx(), "users.dm", null, false, CreateDm),
         ];
         _buckets["messages.create"] = new("b-msg-create", 5, TimeSpan.FromSeconds(5));
         _buckets["messages.edit"] = new("b-msg-edit", 5, TimeSpan.FromSeconds(5));
@@ -77,6 +79,7 @@ public sealed partial class FakeRest
         _buckets["commands.global"] = new("b-commands", 2, TimeSpan.FromSeconds(60));
         _buckets["commands.guild"] = new("b-guild-commands", 2, TimeSpan.FromSeconds(60));
         _buckets["gateway.bot"] = new("b-gateway", 2, TimeSpan.FromSeconds(5));
+        _buckets["users.dm"] = new("b-dm", 10, TimeSpan.FromSeconds(10));
         _buckets["applications.me"] = new("b-app", 5, TimeSpan.FromSeconds(5));
     }
 
@@ -143,6 +146,10 @@ public sealed partial class FakeRest
             _state.Clear();
         }
     }
+
+    /// <summary>The next request to <paramref name="route"/> gets a 429: per-bucket (the bucket is exhausted until
+    /// <paramref name="retryAfter"/>) or global (every non-interaction route is locked out until then).</summary>
+    public void RateLimitNext(string route, TimeSpan retryAfter, bool global = false) => _scripted429s.Enqueue((route, retryAfter, global));
 
     /// <summary>The next request to <paramref name="route"/> is answered with <paramref name="status"/> (e.g. 500, 502, 401).</summary>
     public void FailNext(string route, int status) => _scriptedFailures.Enqueue((route, status));
@@ -276,6 +283,14 @@ public sealed partial class FakeRest
                 }
             }
 
+            var scripted = _scripted429s.TryPeek(out var s429) && s429.Route == route.Name && _scripted429s.TryDequeue(out s429);
+            if (scripted && s429.Global)
+            {
+                InjectedGlobal429s++;
+                SetGlobalLock(now + s429.RetryAfter);
+                return Decision.GlobalLimited(s429.RetryAfter);
+            }
+
             var config = _buckets[route.Name];
             var key = config.Hash + ":" + major;
             if (!_state.TryGetValue(key, out var state))
@@ -296,11 +311,11 @@ public sealed partial class FakeRest
                 return Decision.BucketLimited(config, state, now);
             }
 
-            if (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability)
+            if (scripted || (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability))
             {
                 Injected429s++;
                 state.Remaining = 0;
-                var until = now + RandomRetryAfter();
+                var until = now + (scripted ? s429.RetryAfter : RandomRetryAfter());
                 if (state.ResetAt is null || state.ResetAt < until)
                 {
                     state.ResetAt = until;
@@ -447,6 +462,27 @@ public sealed partial class FakeRest
 
         DeletedMessageIds.Enqueue(m.Groups[2].Value);
         return (204, null);
+    }
+
+    /// <summary>DM channels opened with POST /users/@me/channels: recipient user id → channel id.</summary>
+    public ConcurrentDictionary<ulong, ulong> DmChannels { get; } = new();
+
+    private (int, JsonNode?) CreateDm(Match m, JsonNode? body)
+    {
+        if (!ulong.TryParse(body?["recipient_id"]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var user))
+        {
+            return (400, FormError("recipient_id", "NUMBER_TYPE_COERCE", "Value is not snowflake."));
+        }
+
+        var channel = DmChannels.GetOrAdd(user, _ => _server.Snowflakes.Next());
+        return (200, new JsonObject
+        {
+            ["id"] = Id(channel),
+            ["type"] = 1,
+            ["last_message_id"] = null,
+            ["flags"] = 0,
+            ["recipients"] = new JsonArray(new JsonObject { ["id"] = Id(user), ["username"] = "user" + Id(user)[^4..], ["discriminator"] = "0" }),
+        });
     }
 
     private (int, JsonNode?) StartThread(Match m, JsonNode? body)
@@ -765,6 +801,7 @@ public sealed partial class FakeRest
     private static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^/gateway/bot$")] private static partial Regex GatewayBotRx();
+    [GeneratedRegex(@"^/users/@me/channels$")] private static partial Regex DmChannelsRx();
     [GeneratedRegex(@"^/applications/@me$")] private static partial Regex AppMeRx();
     [GeneratedRegex(@"^/channels/(\d+)/messages$")] private static partial Regex MessagesRx();
     [GeneratedRegex(@"^/channels/(\d+)/messages/(\d+)$")] private static partial Regex MessageRx();
