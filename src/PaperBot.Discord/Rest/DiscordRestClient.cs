@@ -64,6 +64,9 @@ public interface IDiscordRestClient
     Task<IReadOnlyList<ApplicationCommand>> BulkOverwriteGlobalCommandsAsync(IReadOnlyList<ApplicationCommand> commands, CancellationToken ct = default);
 
     Task<IReadOnlyList<ApplicationCommand>> BulkOverwriteGuildCommandsAsync(ulong guildId, IReadOnlyList<ApplicationCommand> commands, CancellationToken ct = default);
+
+    /// <summary>POST /users/@me/channels: opens (or returns) the DM channel with a user.</summary>
+    Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default);
 }
 
 /// <summary>REST client: rate limits through <see cref="RateLimitManager"/>, retries through the named Polly pipeline
@@ -300,6 +303,13 @@ public sealed class DiscordRestClient : IDiscordRestClient
             $"/interactions/{RestRoute.Id(interactionId)}/{RestRoute.Token(interactionToken)}/callback", RestRoute.Id(interactionId), ExemptFromGlobalLimit: true);
         return SendNoContentAsync(route, Json(payload, DiscordJsonContext.Default.InteractionCallbackPayload), ct);
     }
+
+    public Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default) =>
+        SendAsync(
+            new RestRoute(HttpMethod.Post, "/users/@me/channels", "/users/@me/channels", "-"),
+            System.Text.Encoding.UTF8.GetBytes("{\"recipient_id\":\"" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}"),
+            DiscordJsonContext.Default.Channel,
+            ct);
 
     private static byte[] Json<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToUtf8Bytes(value, info);
 

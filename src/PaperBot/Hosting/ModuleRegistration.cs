@@ -1,5 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using PaperBot.AI;
+using PaperBot.Bot;
 using PaperBot.Cli;
+using PaperBot.Core.Search;
+using PaperBot.Storage;
 
 namespace PaperBot.Hosting;
 
@@ -9,6 +13,10 @@ public static class ModuleRegistration
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
     {
         services.AddCliCommands();
+        services.AddPaperBotStorage();
+        services.AddPaperBotSearch();
+        services.AddPaperBotAI();
+        services.AddPaperBotBot();
         return services;
     }
 }

@@ -67,6 +67,7 @@ public sealed partial class FakeRest
             new("PATCH", WebhookMessageRx(), "webhooks.message.edit", 2, true, EditFollowup),
             new("PUT", GlobalCommandsRx(), "commands.global", 1, false, PutCommands),
             new("PUT", GuildCommandsRx(), "commands.guild", 2, false, PutCommands),
+            new("POST", DmChannelsRx(), "users.dm", null, false, CreateDm),
         ];
         _buckets["messages.create"] = new("b-msg-create", 5, TimeSpan.FromSeconds(5));
         _buckets["messages.edit"] = new("b-msg-edit", 5, TimeSpan.FromSeconds(5));
@@ -80,6 +81,7 @@ public sealed partial class FakeRest
         _buckets["commands.global"] = new("b-commands", 2, TimeSpan.FromSeconds(60));
         _buckets["commands.guild"] = new("b-guild-commands", 2, TimeSpan.FromSeconds(60));
         _buckets["gateway.bot"] = new("b-gateway", 2, TimeSpan.FromSeconds(5));
+        _buckets["users.dm"] = new("b-dm", 10, TimeSpan.FromSeconds(10));
         _buckets["applications.me"] = new("b-app", 5, TimeSpan.FromSeconds(5));
     }
 
@@ -493,6 +495,27 @@ public sealed partial class FakeRest
         return (204, null);
     }
 
+    /// <summary>DM channels opened with POST /users/@me/channels: recipient user id → channel id.</summary>
+    public ConcurrentDictionary<ulong, ulong> DmChannels { get; } = new();
+
+    private (int, JsonNode?) CreateDm(Match m, JsonNode? body)
+    {
+        if (!ulong.TryParse(body?["recipient_id"]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var user))
+        {
+            return (400, FormError("recipient_id", "NUMBER_TYPE_COERCE", "Value is not snowflake."));
+        }
+
+        var channel = DmChannels.GetOrAdd(user, _ => _server.Snowflakes.Next());
+        return (200, new JsonObject
+        {
+            ["id"] = Id(channel),
+            ["type"] = 1,
+            ["last_message_id"] = null,
+            ["flags"] = 0,
+            ["recipients"] = new JsonArray(new JsonObject { ["id"] = Id(user), ["username"] = "user" + Id(user)[^4..], ["discriminator"] = "0" }),
+        });
+    }
+
     private (int, JsonNode?) StartThread(Match m, JsonNode? body)
     {
         var name = body?["name"]?.GetValue<string>();
@@ -809,6 +832,7 @@ public sealed partial class FakeRest
     private static string Id(ulong id) => id.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"^/gateway/bot$")] private static partial Regex GatewayBotRx();
+    [GeneratedRegex(@"^/users/@me/channels$")] private static partial Regex DmChannelsRx();
     [GeneratedRegex(@"^/applications/@me$")] private static partial Regex AppMeRx();
     [GeneratedRegex(@"^/channels/(\d+)/messages$")] private static partial Regex MessagesRx();
     [GeneratedRegex(@"^/channels/(\d+)/messages/(\d+)$")] private static partial Regex MessageRx();

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PaperBot.AI.Budget;
+using PaperBot.AI.Configuration;
+using PaperBot.AI.Embeddings;
+using PaperBot.AI.Llm;
+using PaperBot.AI.Memory;
+using PaperBot.AI.Offline;
+using PaperBot.AI.Plugins;
+using PaperBot.AI.Prompts;
+using PaperBot.AI.Resilience;
+
+namespace PaperBot.AI;
+
+public static class AiServiceCollectionExtensions
+{
+    public const string EmbeddingsHttpClientName = "paperbot-embeddings";
+
+    /// <summary>
+    /// Registers <see cref="IPaperAssistant"/> and its parts: Llm/Embeddings/Budget options (validated on start), the
+    /// named Polly pipelines, the LLM HttpClient, prompts, memory, budgets and retrieval. Needs IPaperStore,
+    /// ISearchService and IRecordStore&lt;T&gt; from the Storage/Core modules.
+    /// </summary>
+    public static IServiceCollection AddPaperBotAI(this IServiceCollection services)
+    {
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAiResiliencePipelines();
+        services.AddHttpClient(ChatBackend.HttpClientName)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan) // Polly owns the timeouts
+            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.LlmPipeline))
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<LlmOptions>>().Value;
+                return AzureOpenAIHandler.For(o.Provider, o.AzureApiVersion);
+            });
+
+        services.TryAddSingleton<PromptLibrary>();
+        services.TryAddSingleton<TokenCounter>();
+        services.TryAddSingleton<ConversationMemory>();
+        services.TryAddSingleton<TokenBudget>();
+        services.TryAddSingleton<ExtractiveEngine>();
+        services.TryAddSingleton<OfflinePlanner>();
+        services.TryAddSingleton<ChatBackend>();
+        services.AddHttpClient(EmbeddingsHttpClientName)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.EmbeddingsPipeline))
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+                return AzureOpenAIHandler.For(o.Provider, o.AzureApiVersion);
+            });
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+            if (!o.Enabled)
+            {
+                throw new InvalidOperationException("Embeddings:Provider is 'none'; set it to enable hybrid search");
+            }
+
+            var client = OpenAIClientFactory.Create(o.Provider, o.ApiKey, o.BaseUrl, o.Endpoint, o.Deployment,
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingsHttpClientName), o.Resilience.TotalTimeout + TimeSpan.FromSeconds(5));
+            var model = string.Equals(o.Provider, LlmProviders.AzureOpenAI, StringComparison.OrdinalIgnoreCase) ? o.Deployment! : o.Model!;
+            return client.GetEmbeddingClient(model).AsIEmbeddingGenerator(o.Dimensions);
+        });
+        services.TryAddSingleton<PaperEmbeddings>();
+        services.TryAddSingleton<IPaperRetriever>(sp => sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<HybridRetriever>(sp)
+            : ActivatorUtilities.CreateInstance<LexicalRetriever>(sp));
+        services.TryAddSingleton<IPaperAssistant, PaperAssistant>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using PaperBot.AI;
+using PaperBot.Bot.Formatting;
+using PaperBot.Discord.Models;
+using static PaperBot.Bot.Commands.CommandOptions;
+
+namespace PaperBot.Bot.Commands;
+
+/// <summary>/ask question: a grounded, cited answer. Deferred: it may call the LLM. Memory per user and channel.</summary>
+public sealed class AskCommand(IPaperAssistant assistant) : ISlashCommand
+{
+    public ApplicationCommand Definition { get; } = Command("ask", "Ask a question about the papers",
+        String("question", "Your question", required: true, maxLength: 1000));
+
+    public ResponseMode Mode => ResponseMode.Deferred;
+
+    public bool Costly => true;
+
+    public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var question = context.RequireString("question");
+        var answer = await assistant.AskAsync(new AskRequest
+        {
+            ConversationKey = string.Create(CultureInfo.InvariantCulture, $"ask:{context.ChannelId}:{context.UserId}"),
+            UserId = context.UserKey,
+            GuildId = context.GuildKey,
+            Question = question,
+        }, cancellationToken);
+        return new CommandReply(AnswerMessages.Build(answer, "Q: " + PaperText.Truncate(PaperText.OneLine(question), 200)));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using PaperBot.Bot.Digest;
+using PaperBot.Bot.Options;
+using PaperBot.Bot.Permissions;
+using PaperBot.Bot.Settings;
+using PaperBot.Bot.Subscriptions;
+using PaperBot.Discord.Models;
+using static PaperBot.Bot.Commands.CommandOptions;
+
+namespace PaperBot.Bot.Commands;
+
+/// <summary>
+/// /settings trending-channel channel time timezone [top] [topics]: where and when the daily digest goes.
+/// Needs Manage Server, checked from the interaction member's permissions (not only the command's default permissions).
+/// </summary>
+public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider time) : IAutocompleteCommand
+{
+    public const string SubCommand = "trending-channel";
+
+    private static readonly Lazy<string[]> ZoneIds = new(() =>
+        TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToArray());
+
+    public ApplicationCommand Definition { get; } = BuildDefinition();
+
+    public ResponseMode Mode => ResponseMode.Immediate;
+
+    public bool Costly => false;
+
+    public Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        if (context.GuildId is not { } guildId || context.Interaction.Member is null)
+        {
+            throw new CommandException("`/settings` works in a server, not in DMs.");
+        }
+
+        if (!PermissionCheck.CanManageServer(context.Interaction.Member.Permissions))
+        {
+            throw new CommandException("You need the **Manage Server** permission to change PaperBot's settings.");
+        }
+
+        var path = context.Interaction.CommandPath();
+        if (path != $"settings {SubCommand}")
+        {
+            throw new CommandException($"Unknown settings command `{CommandContext.Sanitize(path)}`.");
+        }
+
+        var channel = context.GetSnowflake("channel") ?? throw new CommandException("Pick the channel for the daily trending post.");
+        var timeText = context.RequireString("time");
+        if (!DigestTime.TryParse(timeText, out var at))
+        {
+            throw new CommandException($"`time` must be HH:MM in 24-hour time, e.g. 09:00 (got `{CommandContext.Sanitize(timeText)}`).");
+        }
+
+        var zoneText = context.RequireString("timezone");
+        if (!DigestTime.TryFindTimeZone(zoneText, out var zone))
+        {
+            throw new CommandException($"`{CommandContext.Sanitize(zoneText)}` is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.");
+        }
+
+        var top = context.GetInt("top", 1, 10) ?? 5;
+        var topics = Subscription.ParseKeywords(context.GetString("topics") ?? "");
+        var value = new GuildSettings
+        {
+            GuildId = guildId,
+            ChannelId = channel,
+            Time = at.ToString("HH:mm", CultureInfo.InvariantCulture),
+            TimeZone = zone.Id,
+            Top = top,
+            Topics = topics,
+            UpdatedBy = context.UserId,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        settings.Put(value);
+        var next = DigestSchedule.NextDue(value, time.GetUtcNow());
+        var topicText = topics.Count == 0 ? "all topics" : "topics " + string.Join(", ", topics.Select(t => $"`{t}`"));
+        return Task.FromResult(CommandReply.Ephemeral(
+            $"Daily trending post: top {top} papers ({topicText}) in <#{channel}> at {value.Time} {zone.Id}. Next post <t:{next.ToUnixTimeSeconds()}:F>."));
+    }
+
+    public Task<IReadOnlyList<ApplicationCommandOptionChoice>> AutocompleteAsync(CommandContext context, InteractionDataOption focused, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ApplicationCommandOptionChoice> result = [];
+        if (focused.Name == "timezone")
+        {
+            var typed = (focused.GetString() ?? "").Trim().Replace(' ', '_');
+            result = ZoneIds.Value
+                .Where(id => id.Contains(typed, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(id => id.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || id.Contains("/" + typed, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .Take(25)
+                .Select(id => ApplicationCommandOptionChoice.String(id, id))
+                .ToList();
+        }
+
+        return Task.FromResult(result);
+    }
+
+    private static ApplicationCommand BuildDefinition()
+    {
+        var sub = new ApplicationCommandOption
+        {
+            Type = ApplicationCommandOptionType.SubCommand,
+            Name = SubCommand,
+            Description = "Where and when to post the daily trending papers",
+            Options =
+            [
+                new ApplicationCommandOption
+                {
+                    Type = ApplicationCommandOptionType.Channel,
+                    Name = "channel",
+                    Description = "Channel for the daily post",
+                    Required = true,
+                    ChannelTypes = [0, 5],
+                },
+                String("time", "Local time HH:MM (24 h), e.g. 09:00", required: true, maxLength: 5),
+                String("timezone", "IANA time zone, e.g. Europe/Berlin", required: true, autocomplete: true, maxLength: 64),
+                Integer("top", "Papers per post (default 5)", 1, 10),
+                String("topics", "Only papers about these topics (comma-separated)", maxLength: 300),
+            ],
+        };
+        var command = Command("settings", "PaperBot settings for this server (Manage Server)", sub);
+        command.DefaultMemberPermissions = PermissionCheck.ManageGuild.ToString(CultureInfo.InvariantCulture);
+        command.Contexts = [0];
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PaperBot.Discord.Gateway;
+
+namespace PaperBot.Bot.Handlers;
+
+/// <summary>Why the bot stopped on its own (a fatal gateway close such as 4014), for `paperbot run` to report and exit non-zero.</summary>
+public sealed class BotRunState
+{
+    private GatewayFatalException? _fatal;
+
+    public GatewayFatalException? Fatal => Volatile.Read(ref _fatal);
+
+    internal void SetFatal(GatewayFatalException ex) => Interlocked.CompareExchange(ref _fatal, ex, null);
+}
+
+/// <summary>
+/// Hosts the gateway connection for the bot. A fatal close code (4004, 4010–4014) is recorded in <see cref="BotRunState"/> and
+/// stops the application, so `paperbot run` prints the clear reason and exits non-zero instead of reconnecting forever.
+/// </summary>
+public sealed class BotGatewayService(GatewayClient gateway, BotRunState state, IHostApplicationLifetime lifetime, ILogger<BotGatewayService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await gateway.RunAsync(stoppingToken);
+        }
+        catch (GatewayFatalException ex)
+        {
+            logger.LogCritical("Discord gateway stopped: {Message}", ex.Message);
+            state.SetFatal(ex);
+            lifetime.StopApplication();
+        }
+    }
+}

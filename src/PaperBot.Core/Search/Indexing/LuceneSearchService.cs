@@ -1,0 +1,369 @@
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PaperBot.Core.Papers;
+using PaperBot.Core.Search.Snippets;
+
+namespace PaperBot.Core.Search.Indexing;
+
+/// <summary>
+/// <see cref="ISearchService"/> over a Lucene index that mirrors the <see cref="IPaperStore"/> (the one truth).
+/// Before every query it compares the store's <see cref="IPaperStore.StoreId"/> and
+/// <see cref="IPaperStore.CurrentRevision"/> with what the index was built from (kept in the index's commit user
+/// data) and catches up incrementally (<see cref="IPaperStore.DeletedSince"/>, <see cref="IPaperStore.ChangedSince"/>);
+/// a missing, corrupt or foreign index is rebuilt from the store. Hits are hydrated from the store, so a paper the
+/// store no longer has is never returned. Thread-safe.
+/// </summary>
+public sealed class LuceneSearchService : ISearchService, IDisposable
+{
+    /// <summary>Bump when the document layout or analysis changes: an index with another schema is rebuilt.</summary>
+    public const string Schema = "paperbot-search-2";
+
+    private const string StoreIdKey = "storeId";
+    private const string RevisionKey = "revision";
+    private const string SchemaKey = "schema";
+
+    private readonly IPaperStore _store;
+    private readonly PaperIndexSettings _settings;
+    private readonly string? _path;
+    private readonly ILogger _logger;
+    private readonly System.Threading.Lock _sync = new();
+    private readonly ReaderWriterLockSlim _swap = new(LockRecursionPolicy.NoRecursion);
+    private volatile IndexState? _state;
+    private bool _disposed;
+
+    public LuceneSearchService(IPaperStore store, IOptions<SearchOptions> options, ILogger<LuceneSearchService>? logger = null)
+    {
+        _store = store;
+        _settings = options.Value.ToIndexSettings();
+        _path = options.Value.IndexPath is { Length: > 0 } p && p != SearchOptions.InMemory ? Path.GetFullPath(p) : null;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>How the last freshness check went (for diagnostics and tests).</summary>
+    public long IndexedRevision => _state?.Revision ?? -1;
+
+    /// <summary>Number of full rebuilds so far (for diagnostics and tests).</summary>
+    public int Rebuilds { get; private set; }
+
+    public IReadOnlyList<SearchHit> Search(SearchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Read(index =>
+        {
+            var hits = index.Search(query, query.Top);
+            var terms = new HashSet<string>(index.Queries.AnalyzeTerms(query.Text ?? "").Select(t => t.Key), StringComparer.Ordinal);
+            return Hydrate(index, hits, terms);
+        });
+    }
+
+    public IReadOnlyList<SearchHit> Related(string id, int top = 5) => Read(index =>
+    {
+        var paper = _store.Get(id);
+        if (paper is null || top <= 0)
+        {
+            return [];
+        }
+
+        var hits = index.MoreLikeThis(paper, top);
+        var terms = new HashSet<string>(index.Queries.AnalyzeTerms(paper.Title).Select(t => t.Key), StringComparer.Ordinal);
+        return Hydrate(index, hits, terms);
+    });
+
+    /// <summary>Brings the index up to date with the store now (also done lazily before every query).</summary>
+    public void Synchronize() => EnsureFresh();
+
+    /// <summary>Runs <paramref name="f"/> on a fresh index; the index cannot be swapped out (closed) while it runs.</summary>
+    private T Read<T>(Func<PaperIndex, T> f)
+    {
+        EnsureFresh();
+        _swap.EnterReadLock();
+        try
+        {
+            var state = _state ?? throw new ObjectDisposedException(nameof(LuceneSearchService));
+            return f(state.Index);
+        }
+        finally
+        {
+            _swap.ExitReadLock();
+        }
+    }
+
+    private List<SearchHit> Hydrate(PaperIndex index, IReadOnlyList<IndexHit> hits, IReadOnlySet<string> terms)
+    {
+        if (hits.Count == 0)
+        {
+            return [];
+        }
+
+        var papers = _store.GetMany(hits.Select(h => h.Id)).ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var snippets = new SnippetExtractor(index.EnglishAnalyzer);
+        var result = new List<SearchHit>(hits.Count);
+        foreach (var h in hits)
+        {
+            // The store is the truth: a hit the store no longer has is dropped.
+            if (papers.TryGetValue(h.Id, out var p))
+            {
+                var names = string.Join(", ", p.Authors.Append(p.Organization ?? "").Where(s => s.Length > 0));
+                result.Add(new SearchHit(p, h.Score, snippets.Extract(terms, p.Abstract, p.Title, names)));
+            }
+        }
+
+        return result;
+    }
+
+    private void EnsureFresh()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var storeId = _store.StoreId;
+        var revision = _store.CurrentRevision;
+        var state = _state;
+        if (state is not null && IsCurrent(state, storeId, revision))
+        {
+            return;
+        }
+
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            storeId = _store.StoreId;
+            revision = _store.CurrentRevision;
+            state = _state;
+            if (state is not null && IsCurrent(state, storeId, revision))
+            {
+                return;
+            }
+
+            if (state is not null && state.StoreId == storeId && revision > state.Revision && IndexDirectoryPresent(state))
+            {
+                _state = CatchUp(state, storeId, revision);
+                return;
+            }
+
+            if (state is not null)
+            {
+                _logger.LogInformation("Search index is out of step with the database (store {StoreId}@{Revision}, index {IndexStore}@{IndexRevision}); rebuilding",
+                    storeId, revision, state.StoreId, state.Revision);
+            }
+
+            // Readers are held off while the old index is closed and the new one opened (same directory, one writer).
+            _swap.EnterWriteLock();
+            try
+            {
+                if (state is not null)
+                {
+                    Close(state.Index);
+                }
+
+                _state = null;
+                _state = Open(storeId);
+            }
+            finally
+            {
+                _swap.ExitWriteLock();
+            }
+        }
+    }
+
+    private bool IsCurrent(IndexState state, string storeId, long revision) =>
+        state.StoreId == storeId && state.Revision == revision && IndexDirectoryPresent(state);
+
+    private bool IndexDirectoryPresent(IndexState state) => state.InMemory || System.IO.Directory.Exists(_path);
+
+    private IndexState CatchUp(IndexState state, string storeId, long revision)
+    {
+        var index = state.Index;
+        // Deletions first: a paper deleted and then re-added must end up present.
+        var deleted = 0;
+        foreach (var id in _store.DeletedSince(state.Revision))
+        {
+            index.Delete(id);
+            deleted++;
+        }
+
+        var changed = 0;
+        Parallel.ForEach(_store.ChangedSince(state.Revision), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+        {
+            index.Upsert(p);
+            Interlocked.Increment(ref changed);
+        });
+
+        Commit(index, storeId, revision, state.InMemory);
+        _logger.LogDebug("Search index caught up to revision {Revision}: {Changed} changed, {Deleted} deleted", revision, changed, deleted);
+        return state with { Revision = revision };
+    }
+
+    private IndexState Open(string storeId)
+    {
+        if (_path is null)
+        {
+            return Rebuild(PaperIndex.CreateInMemory(_settings), storeId, inMemory: true);
+        }
+
+        PaperIndex? existing = null;
+        try
+        {
+            if (IndexExists(_path))
+            {
+                existing = PaperIndex.OpenFileSystem(_path, _settings, create: false);
+                var data = existing.CommitData;
+                if (data.TryGetValue(SchemaKey, out var schema) && schema == Schema &&
+                    data.TryGetValue(StoreIdKey, out var indexedStore) && indexedStore == storeId &&
+                    data.TryGetValue(RevisionKey, out var revText) &&
+                    long.TryParse(revText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var indexedRevision) &&
+                    indexedRevision <= _store.CurrentRevision)
+                {
+                    var state = new IndexState(existing, storeId, indexedRevision, InMemory: false);
+                    var current = _store.CurrentRevision;
+                    return current > indexedRevision ? CatchUp(state, storeId, current) : state;
+                }
+
+                _logger.LogInformation("Search index at {Path} was built for another database or schema; rebuilding", _path);
+                Close(existing);
+                existing = null;
+            }
+        }
+        catch (LockObtainFailedException)
+        {
+            existing?.Dispose();
+            // Another process (e.g. the running bot) owns the on-disk index: serve from a private in-memory copy.
+            _logger.LogWarning("Search index at {Path} is in use by another process; using a temporary in-memory index", _path);
+            return Rebuild(PaperIndex.CreateInMemory(_settings), storeId, inMemory: true);
+        }
+        catch (Exception ex) when (ex is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException
+                                       or IOException or InvalidOperationException)
+        {
+            Close(existing);
+            _logger.LogWarning("Search index at {Path} is unreadable ({Error}); rebuilding it from the database", _path, ex.Message);
+            TryDeleteDirectory(_path);
+        }
+
+        try
+        {
+            return Rebuild(PaperIndex.OpenFileSystem(_path, _settings, create: true), storeId, inMemory: false);
+        }
+        catch (LockObtainFailedException)
+        {
+            _logger.LogWarning("Search index at {Path} is in use by another process; using a temporary in-memory index", _path);
+            return Rebuild(PaperIndex.CreateInMemory(_settings), storeId, inMemory: true);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"Cannot write the search index at '{_path}': {ex.Message}. Set Search:IndexPath to a writable directory.", ex);
+        }
+    }
+
+    private IndexState Rebuild(PaperIndex index, string storeId, bool inMemory)
+    {
+        try
+        {
+            var revision = _store.CurrentRevision;
+            index.DeleteAll();
+            var n = 0;
+            // Ids are unique in the store and the index is empty: plain adds, analysed on all cores.
+            Parallel.ForEach(_store.All(), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+            {
+                index.Add(p);
+                Interlocked.Increment(ref n);
+            });
+
+            Commit(index, storeId, revision, inMemory);
+            index.WaitForMerges();
+            Rebuilds++;
+            _logger.LogInformation("Search index built from the database: {Count} papers (revision {Revision})", n, revision);
+            var state = new IndexState(index, storeId, revision, inMemory);
+            var current = _store.CurrentRevision;
+            return current > revision ? CatchUp(state, storeId, current) : state;
+        }
+        catch
+        {
+            Close(index);
+            throw;
+        }
+    }
+
+    private static void Commit(PaperIndex index, string storeId, long revision, bool inMemory)
+    {
+        index.Commit(new Dictionary<string, string>
+        {
+            [StoreIdKey] = storeId,
+            [RevisionKey] = revision.ToString(CultureInfo.InvariantCulture),
+            [SchemaKey] = Schema,
+            ["inMemory"] = inMemory ? "1" : "0",
+        });
+        index.Refresh();
+    }
+
+    private static bool IndexExists(string path)
+    {
+        if (!System.IO.Directory.Exists(path))
+        {
+            return false;
+        }
+
+        using var dir = FSDirectory.Open(path);
+        return DirectoryReader.IndexExists(dir);
+    }
+
+    private void Close(PaperIndex? index)
+    {
+        if (index is null)
+        {
+            return;
+        }
+
+        try
+        {
+            index.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Closing the old search index failed: {Error}", ex.Message);
+        }
+    }
+
+    private void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                System.IO.Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not delete the unreadable search index at {Path}: {Error}", path, ex.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _swap.EnterWriteLock();
+            try
+            {
+                Close(_state?.Index);
+                _state = null;
+            }
+            finally
+            {
+                _swap.ExitWriteLock();
+            }
+        }
+
+        _swap.Dispose();
+    }
+
+    private sealed record IndexState(PaperIndex Index, string StoreId, long Revision, bool InMemory);
+}

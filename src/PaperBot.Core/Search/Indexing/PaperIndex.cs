@@ -1,0 +1,277 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Queries.Mlt;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using PaperBot.Core.Papers;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace PaperBot.Core.Search.Indexing;
+
+/// <summary>A ranked index hit: the paper id and its score (hydrate the paper from the store).</summary>
+public readonly record struct IndexHit(string Id, float Score);
+
+/// <summary>
+/// The Lucene BM25 paper index: one writer, near-real-time searchers through a <see cref="SearcherManager"/>.
+/// Thread-safe: writes, commits and searches may run concurrently.
+/// </summary>
+public sealed class PaperIndex : IDisposable
+{
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter _writer;
+    private readonly SearcherManager _searchers;
+    private readonly Analyzer _indexAnalyzer;
+    private readonly Analyzer _english;
+    private readonly PaperQueryBuilder _queries;
+    private bool _disposed;
+
+    private PaperIndex(LuceneDirectory directory, PaperIndexSettings settings, bool create)
+    {
+        Settings = settings;
+        Similarity = new PaperSimilarity(settings.K1, settings.B);
+        _directory = directory;
+        _english = PaperAnalyzers.CreateEnglish();
+        _indexAnalyzer = PaperAnalyzers.CreateIndexAnalyzer();
+        var config = new IndexWriterConfig(PaperAnalyzers.Version, _indexAnalyzer)
+        {
+            OpenMode = create ? OpenMode.CREATE : OpenMode.CREATE_OR_APPEND,
+            Similarity = Similarity,
+            RAMBufferSizeMB = settings.RamBufferMb,
+            // Flushed segments stay as plain files (no compound-file copy); merges decide for themselves.
+            UseCompoundFile = false,
+        };
+        _writer = new IndexWriter(directory, config);
+        try
+        {
+            _searchers = new SearcherManager(_writer, true, new SimilaritySearcherFactory(Similarity));
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+
+        _queries = new PaperQueryBuilder(_english, PaperAnalyzers.CreateName(), settings);
+    }
+
+    public PaperIndexSettings Settings { get; }
+
+    public PaperSimilarity Similarity { get; }
+
+    /// <summary>The English analyzer (for snippets and query terms).</summary>
+    public Analyzer EnglishAnalyzer => _english;
+
+    public PaperQueryBuilder Queries => _queries;
+
+    /// <summary>The user data of the last commit (store id, revision, schema).</summary>
+    public IDictionary<string, string> CommitData => _writer.CommitData;
+
+    /// <summary>Opens (or creates) the index in <paramref name="path"/>; <paramref name="create"/> wipes what is there.</summary>
+    public static PaperIndex OpenFileSystem(string path, PaperIndexSettings settings, bool create)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        var dir = FSDirectory.Open(path);
+        try
+        {
+            return new PaperIndex(dir, settings, create);
+        }
+        catch
+        {
+            dir.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An index held in memory (evaluation, tests).</summary>
+    public static PaperIndex CreateInMemory(PaperIndexSettings settings) => new(new RAMDirectory(), settings, create: true);
+
+    /// <summary>Adds or replaces the paper with the same id.</summary>
+    public void Upsert(Paper paper) => _writer.UpdateDocument(new Term(PaperFields.Id, paper.Id), ToDocument(paper));
+
+    /// <summary>Adds without checking for an existing document (only for a fresh build, where ids are unique).</summary>
+    public void Add(Paper paper) => _writer.AddDocument(ToDocument(paper));
+
+    public void Delete(string id) => _writer.DeleteDocuments(new Term(PaperFields.Id, id));
+
+    public void DeleteAll() => _writer.DeleteAll();
+
+    /// <summary>Commits everything written so far together with <paramref name="userData"/>.</summary>
+    public void Commit(IDictionary<string, string> userData)
+    {
+        _writer.SetCommitData(new Dictionary<string, string>(userData));
+        _writer.Commit();
+    }
+
+    /// <summary>Blocks until background merges finish (after a bulk build, so queries do not compete with them).</summary>
+    public void WaitForMerges() => _writer.WaitForMerges();
+
+    /// <summary>Makes everything written so far visible to searches.</summary>
+    public void Refresh() => _searchers.MaybeRefreshBlocking();
+
+    /// <summary>Live documents visible to searches.</summary>
+    public int Count => WithSearcher(s => s.IndexReader.NumDocs);
+
+    /// <summary>Ranks papers for <paramref name="query"/>; empty when the text has no searchable term and no filter is given.</summary>
+    public IReadOnlyList<IndexHit> Search(SearchQuery query) => Search(query, query.Top);
+
+    public IReadOnlyList<IndexHit> Search(SearchQuery query, int top)
+    {
+        var q = _queries.Build(query);
+        if (q is null || top <= 0)
+        {
+            return [];
+        }
+
+        var filter = _queries.BuildFilter(query);
+        return WithSearcher(s =>
+        {
+            TopDocs docs = query.Sort switch
+            {
+                SearchSort.Date => s.Search(q, filter, top, new Sort(
+                    new SortField(PaperFields.DateSort, SortFieldType.INT32, true),
+                    SortField.FIELD_SCORE), doDocScores: true, doMaxScore: false),
+                SearchSort.Upvotes => s.Search(q, filter, top, new Sort(
+                    new SortField(PaperFields.UpvotesSort, SortFieldType.INT32, true),
+                    new SortField(PaperFields.DateSort, SortFieldType.INT32, true),
+                    SortField.FIELD_SCORE), doDocScores: true, doMaxScore: false),
+                _ => s.Search(q, filter, top),
+            };
+            return ToHits(s, docs);
+        });
+    }
+
+    /// <summary>Papers like <paramref name="paper"/> (by its title and abstract), never the paper itself.</summary>
+    public IReadOnlyList<IndexHit> MoreLikeThis(Paper paper, int top)
+    {
+        var text = string.Join("\n", paper.Title, paper.Abstract);
+        return WithSearcher(s =>
+        {
+            var mlt = new MoreLikeThis(s.IndexReader)
+            {
+                Analyzer = _english,
+                FieldNames = [PaperFields.Text],
+                MinTermFreq = 1,
+                MinDocFreq = 2,
+                MinWordLen = 2,
+                MaxQueryTerms = 30,
+            };
+            mlt.SetMaxDocFreqPct(50);
+            var like = mlt.Like(new StringReader(text), PaperFields.Text);
+            if (like is BooleanQuery { Clauses.Count: 0 })
+            {
+                return [];
+            }
+
+            var q = new BooleanQuery
+            {
+                { like, Occur.MUST },
+                { new TermQuery(new Term(PaperFields.Id, paper.Id)), Occur.MUST_NOT },
+            };
+            return ToHits(s, s.Search(q, top));
+        });
+    }
+
+    /// <summary>True when <paramref name="id"/> is in the searchable view.</summary>
+    public bool Contains(string id) => WithSearcher(s => s.Search(new TermQuery(new Term(PaperFields.Id, id)), 1).TotalHits > 0);
+
+    internal static int DateKey(DateOnly d) => d.Year * 10000 + d.Month * 100 + d.Day;
+
+    /// <summary>
+    /// Title + abstract + authors + organisation are scored as one field (<see cref="PaperFields.Text"/>, what scores
+    /// best on SciFact, cf. Anserini's "flat" vs "multifield"), the title again on its own for the title weight, and the
+    /// names in <see cref="PaperFields.Who"/> for the author/organisation filter. BM25 needs frequencies, not positions.
+    /// </summary>
+    private static readonly FieldType ScoredText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS });
+
+    private static readonly FieldType NameText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
+
+    private static FieldType Frozen(FieldType t)
+    {
+        t.Freeze();
+        return t;
+    }
+
+    private static Document ToDocument(Paper p)
+    {
+        var doc = new Document
+        {
+            new StringField(PaperFields.Id, p.Id, Field.Store.YES),
+            new Field(PaperFields.Title, p.Title ?? "", ScoredText),
+        };
+        var combined = new System.Text.StringBuilder((p.Title?.Length ?? 0) + (p.Abstract?.Length ?? 0) + 128);
+        combined.Append(p.Title).Append('\n').Append(p.Abstract);
+        foreach (var a in p.Authors)
+        {
+            if (!string.IsNullOrWhiteSpace(a))
+            {
+                doc.Add(new Field(PaperFields.Who, a, NameText));
+                combined.Append('\n').Append(a);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(p.Organization))
+        {
+            doc.Add(new Field(PaperFields.Who, p.Organization, NameText));
+            combined.Append('\n').Append(p.Organization);
+        }
+
+        doc.Add(new Field(PaperFields.Text, combined.ToString(), ScoredText));
+
+        var date = p.Published ?? p.FeaturedOn;
+        var dateKey = date is { } d ? DateKey(d) : 0;
+        doc.Add(new NumericDocValuesField(PaperFields.DateSort, dateKey));
+        var featuredKey = p.FeaturedOn is { } f ? DateKey(f) : 0;
+        doc.Add(new NumericDocValuesField(PaperFields.FeaturedSort, featuredKey));
+        var upvotes = p.Upvotes ?? 0;
+        doc.Add(new NumericDocValuesField(PaperFields.UpvotesSort, upvotes));
+        return doc;
+    }
+
+    private static List<IndexHit> ToHits(IndexSearcher s, TopDocs docs)
+    {
+        var hits = new List<IndexHit>(docs.ScoreDocs.Length);
+        var fields = new HashSet<string> { PaperFields.Id };
+        foreach (var sd in docs.ScoreDocs)
+        {
+            var id = s.Doc(sd.Doc, fields).Get(PaperFields.Id);
+            hits.Add(new IndexHit(id, float.IsNaN(sd.Score) ? 0f : sd.Score));
+        }
+
+        return hits;
+    }
+
+    private T WithSearcher<T>(Func<IndexSearcher, T> f)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var s = _searchers.Acquire();
+        try
+        {
+            return f(s);
+        }
+        finally
+        {
+            _searchers.Release(s);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _searchers.Dispose();
+        _writer.Dispose();
+        _directory.Dispose();
+        _indexAnalyzer.Dispose();
+        _english.Dispose();
+    }
+
+    private sealed class SimilaritySearcherFactory(PaperSimilarity similarity) : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = similarity };
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PaperBot.Core.Search.Indexing;
+
+namespace PaperBot.Core.Search;
+
+public static class SearchServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ISearchService"/> (Lucene BM25 kept in step with the IPaperStore) and binds
+    /// <see cref="SearchOptions"/> from the "Search" section; Search:IndexPath defaults to "&lt;Storage:DatabasePath&gt;.index".
+    /// </summary>
+    public static IServiceCollection AddPaperBotSearch(this IServiceCollection services)
+    {
+        services.AddOptions<SearchOptions>()
+            .BindConfiguration(SearchOptions.SectionName)
+            .PostConfigure<IConfiguration>((o, config) =>
+            {
+                if (string.IsNullOrWhiteSpace(o.IndexPath))
+                {
+                    o.IndexPath = SearchOptions.DefaultIndexPathFor(config[SearchOptions.DatabasePathKey]);
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<LuceneSearchService>();
+        services.TryAddSingleton<ISearchService>(sp => sp.GetRequiredService<LuceneSearchService>());
+        return services;
+    }
+}

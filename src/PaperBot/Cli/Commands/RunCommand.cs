@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PaperBot.Bot.Handlers;
+using PaperBot.Hosting;
+
+namespace PaperBot.Cli.Commands;
+
+/// <summary>
+/// `paperbot run`: starts the generic host (gateway, slash commands, chat, daily digest, subscriptions) and runs until
+/// Ctrl+C. Missing settings fail start-up through options validation ("configuration error: …", exit 3); a fatal gateway
+/// close (e.g. 4014, Message Content intent not enabled) prints what to fix and exits 4.
+/// </summary>
+public sealed class RunCommand(IServiceProvider services, CliConsole console) : ICliCommand
+{
+    public const int FatalGatewayExitCode = 4;
+
+    public string Name => "run";
+
+    public string Summary => "Run the Discord bot until Ctrl+C (needs PAPERBOT_Discord__Token and Discord:ApplicationId).";
+
+    public string Usage => "run [--config FILE] [--db PATH]";
+
+    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    {
+        args.EnsureOnly();
+        var host = services.GetRequiredService<IHost>();
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        var state = services.GetRequiredService<BotRunState>();
+
+        await host.StartAsync(cancellationToken);
+        await console.Error.WriteLineAsync("PaperBot is running. Press Ctrl+C to stop.");
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStopping.Register(() => stop.TrySetResult()))
+        using (cancellationToken.Register(() => stop.TrySetResult()))
+        {
+            await stop.Task;
+        }
+
+        await host.StopAsync(CancellationToken.None);
+        if (state.Fatal is { } fatal)
+        {
+            await console.Error.WriteLineAsync($"error: {fatal.Message}");
+            return FatalGatewayExitCode;
+        }
+
+        await console.Error.WriteLineAsync("PaperBot stopped.");
+        return 0;
+    }
+}

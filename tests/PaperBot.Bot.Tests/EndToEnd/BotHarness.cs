@@ -1,0 +1,192 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using PaperBot.Cli;
+using PaperBot.Core.Papers;
+using PaperBot.Hosting;
+using PaperBot.Testing;
+using PaperBot.Testing.FakeDiscord;
+using PaperBot.Testing.FakeOpenAi;
+
+namespace PaperBot.Bot.Tests.EndToEnd;
+
+/// <summary>
+/// Runs the real `paperbot run` (CliApp → PaperBotHost → gateway hosted service…) against the loopback fake Discord and,
+/// when asked, the fake OpenAI-compatible server, on a temp LiteDB file. A new <see cref="StartBotAsync"/> on the same
+/// harness is a restart: a new host on the same database.
+/// </summary>
+public sealed class BotHarness : IAsyncDisposable
+{
+    public const ulong GuildId = 800000000000000001;
+    public const ulong ChannelId = 810000000000000001;
+
+    private readonly TempDir _dir = new();
+    private readonly Dictionary<string, string?> _config;
+
+    private BotHarness(FakeDiscordServer discord, FakeOpenAiServer? openAi, FakeTimeProvider? time)
+    {
+        Discord = discord;
+        OpenAi = openAi;
+        Time = time;
+        _config = new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = discord.Options.Token,
+            ["Discord:ApplicationId"] = discord.Options.ApplicationId.ToString(CultureInfo.InvariantCulture),
+            ["Discord:ApiBaseUrl"] = discord.ApiBaseUrl,
+            ["Bot:Mode"] = "Development",
+            ["Bot:DevGuildId"] = GuildId.ToString(CultureInfo.InvariantCulture),
+            ["Bot:Cooldown"] = "00:00:00",
+            ["Digest:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:PaperBot"] = "Warning",
+        };
+        if (openAi is not null)
+        {
+            _config["Llm:Provider"] = "openai-compatible";
+            _config["Llm:BaseUrl"] = openAi.V1;
+            _config["Llm:Model"] = "fake-model";
+            _config["Llm:ApiKey"] = "test-key";
+            _config["Llm:Resilience:MaxRetries"] = "1";
+            _config["Llm:Resilience:BaseDelay"] = "00:00:00.010";
+        }
+    }
+
+    public FakeDiscordServer Discord { get; }
+
+    public FakeOpenAiServer? OpenAi { get; }
+
+    public FakeTimeProvider? Time { get; }
+
+    public string DbPath => _dir.File("paperbot.db");
+
+    public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null)
+    {
+        var discord = await FakeDiscordServer.StartAsync();
+        var openAi = llm ? await FakeOpenAiServer.StartAsync() : null;
+        return new BotHarness(discord, openAi, time);
+    }
+
+    /// <summary>Overrides or adds configuration for the next start.</summary>
+    public BotHarness With(string key, string? value)
+    {
+        _config[key] = value;
+        return this;
+    }
+
+    /// <summary>Stores papers through the real storage module (a short-lived host on the same database).</summary>
+    public void Seed(IEnumerable<Paper> papers)
+    {
+        using var host = PaperBotHost.Build(CliArgs.Parse(["--db", DbPath], CliApp.Flags), TextWriter.Null, TextWriter.Null, Configure);
+        host.Services.GetRequiredService<IPaperStore>().Upsert(papers);
+    }
+
+    /// <summary>Starts `paperbot run` and waits until the gateway is READY and the commands are registered.</summary>
+    public async Task<RunningBot> StartBotAsync(TimeSpan? timeout = null)
+    {
+        var probe = new HostProbe();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var identifiesBefore = Discord.Gateway.IdentifyCount;
+        var commandsBefore = Discord.Rest.RequestsTo("commands.guild").Count();
+        var exit = Task.Run(() => CliApp.RunAsync(["run", "--db", DbPath], stdout, stderr, b =>
+        {
+            Configure(b);
+            b.Services.AddSingleton(probe);
+            b.Services.AddHostedService(sp => new HostProbe.Service(probe, sp));
+        }));
+        var bot = new RunningBot(exit, probe, stdout, stderr);
+        var started = await Task.WhenAny(probe.Started, exit).WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
+        if (started == exit)
+        {
+            throw new InvalidOperationException($"paperbot run exited with {await exit}: {stderr}");
+        }
+
+        await Discord.Gateway.WaitForReadyAsync(identifiesBefore + 1, timeout ?? TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => Discord.Rest.RequestsTo("commands.guild").Count() > commandsBefore, "commands registered");
+        return bot;
+    }
+
+    private void Configure(IHostApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection(_config);
+        if (Time is not null)
+        {
+            builder.Services.AddSingleton<TimeProvider>(Time);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Discord.DisposeAsync();
+        if (OpenAi is not null)
+        {
+            await OpenAi.DisposeAsync();
+        }
+
+        _dir.Dispose();
+    }
+}
+
+/// <summary>Captures the running host's services (registered last, so it starts after everything else).</summary>
+public sealed class HostProbe
+{
+    private readonly TaskCompletionSource<IServiceProvider> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<IServiceProvider> Started => _started.Task;
+
+    public sealed class Service(HostProbe probe, IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            probe._started.TrySetResult(services);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>A running `paperbot run`: its services, exit code and captured output.</summary>
+public sealed class RunningBot(Task<int> exit, HostProbe probe, StringWriter stdout, StringWriter stderr) : IAsyncDisposable
+{
+    public Task<int> Exit { get; } = exit;
+
+    public IServiceProvider Services => probe.Started.Result;
+
+    public string Stdout => stdout.ToString();
+
+    public string Stderr => stderr.ToString();
+
+    /// <summary>Stops the host as Ctrl+C would and returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!Exit.IsCompleted)
+        {
+            Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        }
+
+        return await Exit.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
+
+/// <summary>Polls a condition (real time) until it holds; fails with a description otherwise.</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("timed out waiting for: " + what);
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
