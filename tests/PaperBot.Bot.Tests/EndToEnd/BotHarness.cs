@@ -61,9 +61,9 @@ public sealed class BotHarness : IAsyncDisposable
 
     public string DbPath => _dir.File("paperbot.db");
 
-    public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null)
+    public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null, FakeDiscordOptions? discordOptions = null)
     {
-        var discord = await FakeDiscordServer.StartAsync();
+        var discord = await FakeDiscordServer.StartAsync(discordOptions);
         var openAi = llm ? await FakeOpenAiServer.StartAsync() : null;
         return new BotHarness(discord, openAi, time);
     }
@@ -80,6 +80,14 @@ public sealed class BotHarness : IAsyncDisposable
     {
         using var host = PaperBotHost.Build(CliArgs.Parse(["--db", DbPath], CliApp.Flags), TextWriter.Null, TextWriter.Null, Configure);
         host.Services.GetRequiredService<IPaperStore>().Upsert(papers);
+    }
+
+    /// <summary>Runs `paperbot run` to its end (for start-up failures): exit code and stderr.</summary>
+    public async Task<(int Exit, string Stderr)> RunToExitAsync(TimeSpan timeout)
+    {
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(["run", "--db", DbPath], new StringWriter(), stderr, Configure).WaitAsync(timeout);
+        return (exit, stderr.ToString());
     }
 
     /// <summary>Starts `paperbot run` and waits until the gateway is READY and the commands are registered.</summary>
