@@ -95,17 +95,18 @@ public sealed class LiteDbPaperStore : IPaperStore
 
             // One bulk lookup by id and one by title key for the whole batch.
             var known = new Dictionary<string, Paper>(StringComparer.Ordinal);
+            var keyOf = new Dictionary<string, string?>(StringComparer.Ordinal);
             var byTitle = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            void Remember(Paper p)
+            void Remember(Paper p, string? key)
             {
                 if (!known.TryAdd(p.Id, p))
                 {
                     return;
                 }
 
-                if (p.Title.Length > 0)
+                keyOf[p.Id] = key;
+                if (key is not null)
                 {
-                    var key = PaperId.FromTitle(p.Title);
                     if (!byTitle.TryGetValue(key, out var ids))
                     {
                         byTitle[key] = ids = [];
@@ -116,9 +117,17 @@ public sealed class LiteDbPaperStore : IPaperStore
             }
 
             var idValues = incoming.Select(x => new BsonValue(x.Paper.Id)).Distinct().ToArray();
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            void RememberStored(BsonDocument doc)
+            {
+                var p = PaperDocument.FromDocument(doc);
+                stored.Add(p.Id);
+                Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
+            }
+
             foreach (var doc in papers.Find(Query.In("_id", idValues)))
             {
-                Remember(PaperDocument.FromDocument(doc));
+                RememberStored(doc);
             }
 
             var keyValues = incoming.Where(x => x.TitleKey is not null).Select(x => new BsonValue(x.TitleKey)).Distinct().ToArray();
@@ -126,7 +135,7 @@ public sealed class LiteDbPaperStore : IPaperStore
             {
                 foreach (var doc in papers.Find(Query.In(PaperDocument.TitleKey, keyValues)))
                 {
-                    Remember(PaperDocument.FromDocument(doc));
+                    RememberStored(doc);
                 }
             }
 
@@ -200,15 +209,19 @@ public sealed class LiteDbPaperStore : IPaperStore
                         titleMates.Remove(titleId);
                         changedSet.Remove(titleId);
                         changed.Remove(titleId);
-                        removed.Add((titleId, p.Id));
-                        Remember(promoted);
+                        if (stored.Remove(titleId))
+                        {
+                            removed.Add((titleId, p.Id));
+                        }
+
+                        Remember(promoted, keyOf[titleId]);
                         MarkChanged(promoted.Id);
                         nUpdated++;
                         continue;
                     }
                 }
 
-                Remember(p);
+                Remember(p, titleKey);
                 MarkChanged(p.Id);
                 added.Add(p.Id);
                 nAdded++;
@@ -231,15 +244,25 @@ public sealed class LiteDbPaperStore : IPaperStore
                     tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = ++rev, ["MergedInto"] = into });
                 }
 
-                var docs = new List<BsonDocument>(changed.Count);
+                var inserts = new List<BsonDocument>(changed.Count);
+                var updates = new List<BsonDocument>();
                 foreach (var id in changed)
                 {
                     var p = known[id];
                     p.Revision = ++rev;
-                    docs.Add(PaperDocument.ToDocument(p));
+                    var doc = PaperDocument.ToDocument(p, keyOf[id]);
+                    (stored.Contains(id) ? updates : inserts).Add(doc);
                 }
 
-                papers.Upsert(docs);
+                if (updates.Count > 0)
+                {
+                    papers.Update(updates);
+                }
+
+                if (inserts.Count > 0)
+                {
+                    papers.InsertBulk(inserts, inserts.Count);
+                }
                 if (added.Count > 0 && tombstones.LongCount() > 0)
                 {
                     tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
@@ -410,7 +433,13 @@ public sealed class LiteDbPaperStore : IPaperStore
             return [];
         }
 
-        return _context.Guard(() => Papers.Find(Query.Between(PaperDocument.Day, PaperDocument.Date(from), PaperDocument.Date(to))).ToList())
+        var lo = PaperDocument.Date(from);
+        var hi = PaperDocument.Date(to);
+        var found = _context.Guard(() =>
+            Papers.Find(Query.Between(PaperDocument.FeaturedOn, lo, hi))
+                .Concat(Papers.Find(Query.And(Query.Between(PaperDocument.Published, lo, hi), Query.EQ(PaperDocument.FeaturedOn, BsonValue.Null))))
+                .ToList());
+        return found
             .Select(PaperDocument.FromDocument)
             .OrderByDescending(p => p.Upvotes ?? 0)
             .ThenByDescending(p => p.FeaturedOn ?? p.Published)
@@ -451,7 +480,6 @@ public sealed class LiteDbPaperStore : IPaperStore
         papers.EnsureIndex(PaperDocument.Upvotes);
         papers.EnsureIndex(PaperDocument.Revision);
         papers.EnsureIndex(PaperDocument.TitleKey);
-        papers.EnsureIndex(PaperDocument.Day);
         Tombstones.EnsureIndex(PaperDocument.Revision);
 
         var meta = Meta;

@@ -15,19 +15,15 @@ internal static class PaperDocument
     /// <summary>Normalised-title id ("t:…") of the paper's title, used to fold title-id papers into arXiv-id papers.</summary>
     public const string TitleKey = "TitleKey";
 
-    /// <summary>FeaturedOn, else Published: the day trending lists use.</summary>
-    public const string Day = "Day";
-
-    public static BsonDocument ToDocument(Paper p)
+    public static BsonDocument ToDocument(Paper p, string? titleKey = null)
     {
         var d = new BsonDocument
         {
             ["_id"] = p.Id,
             ["Title"] = p.Title,
             ["Abstract"] = p.Abstract,
-            [TitleKey] = p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : BsonValue.Null,
+            [TitleKey] = titleKey ?? (p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : BsonValue.Null),
             [Revision] = p.Revision,
-            [Day] = Date(p.FeaturedOn ?? p.Published),
             [Upvotes] = p.Upvotes is { } u ? u : BsonValue.Null,
         };
         Put(d, "ArxivId", p.ArxivId);
