@@ -1,9 +1,10 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Budget;
 using PaperBot.AI.Configuration;
+using PaperBot.AI.Embeddings;
 using PaperBot.AI.Llm;
 using PaperBot.AI.Memory;
 using PaperBot.AI.Offline;
@@ -15,6 +16,8 @@ namespace PaperBot.AI;
 
 public static class AiServiceCollectionExtensions
 {
+    public const string EmbeddingsHttpClientName = "paperbot-embeddings";
+
     /// <summary>
     /// Registers <see cref="IPaperAssistant"/> and its parts: Llm/Embeddings/Budget options (validated on start), the
     /// named Polly pipelines, the LLM HttpClient, prompts, memory, budgets and retrieval. Needs IPaperStore,
@@ -45,7 +48,31 @@ public static class AiServiceCollectionExtensions
         services.TryAddSingleton<ExtractiveEngine>();
         services.TryAddSingleton<OfflinePlanner>();
         services.TryAddSingleton<ChatBackend>();
-        services.TryAddSingleton<IPaperRetriever, LexicalRetriever>();
+        services.AddHttpClient(EmbeddingsHttpClientName)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.EmbeddingsPipeline))
+            .AddHttpMessageHandler(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+                return AzureOpenAIHandler.For(o.Provider, o.AzureApiVersion);
+            });
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+            if (!o.Enabled)
+            {
+                throw new InvalidOperationException("Embeddings:Provider is 'none'; set it to enable hybrid search");
+            }
+
+            var client = OpenAIClientFactory.Create(o.Provider, o.ApiKey, o.BaseUrl, o.Endpoint, o.Deployment,
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingsHttpClientName), o.Resilience.TotalTimeout + TimeSpan.FromSeconds(5));
+            var model = string.Equals(o.Provider, LlmProviders.AzureOpenAI, StringComparison.OrdinalIgnoreCase) ? o.Deployment! : o.Model!;
+            return client.GetEmbeddingClient(model).AsIEmbeddingGenerator(o.Dimensions);
+        });
+        services.TryAddSingleton<PaperEmbeddings>();
+        services.TryAddSingleton<IPaperRetriever>(sp => sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<HybridRetriever>(sp)
+            : ActivatorUtilities.CreateInstance<LexicalRetriever>(sp));
         services.TryAddSingleton<IPaperAssistant, PaperAssistant>();
         return services;
     }

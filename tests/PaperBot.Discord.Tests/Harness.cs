@@ -136,6 +136,17 @@ public sealed class Harness : IAsyncDisposable
         await task;
     }
 
+    /// <summary>Stops the gateway (cancels RunAsync) and waits for it.</summary>
+    public async Task DisposeGatewayAsync()
+    {
+        if (_gatewayCts is not null)
+        {
+            await _gatewayCts.CancelAsync();
+            await GatewayTask!.WaitAsync(TimeSpan.FromSeconds(10));
+            _gatewayCts = null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_gatewayCts is not null)

@@ -98,7 +98,7 @@ public sealed class GatewayClient
                 {
                     outcome = await RunConnectionAsync(ct).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                catch (Exception ex) when (ct.IsCancellationRequested && ex is not GatewayFatalException)
                 {
                     break;
                 }
@@ -161,11 +161,15 @@ public sealed class GatewayClient
         var uri = new Uri(baseUrl.TrimEnd('/') + Query);
 
         await using var socket = _sockets.Create();
-        using var connCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        // Not linked to ct: on shutdown the close frame (1000) must go out before the pending receive is cancelled,
+        // because cancelling a ClientWebSocket receive aborts the socket.
+        using var connCts = new CancellationTokenSource();
         var conn = new Connection(socket, connCts);
         ConnectionCount++;
         await socket.ConnectAsync(uri, ct).ConfigureAwait(false);
         _socket = socket;
+        await using var shutdown = ct.Register(() => _ = CloseForShutdownAsync(conn));
         Task? heartbeat = null;
         try
         {
@@ -219,8 +223,7 @@ public sealed class GatewayClient
             _socket = null;
             if (ct.IsCancellationRequested)
             {
-                // shutting down: a 1000 close ends the session on Discord's side (the bot goes offline at once)
-                await socket.CloseAsync(1000, "shutdown", CancellationToken.None).ConfigureAwait(false);
+                await CloseForShutdownAsync(conn).ConfigureAwait(false);
             }
             else if (!conn.Closed)
             {
@@ -239,6 +242,31 @@ public sealed class GatewayClient
                     _logger.LogDebug("Heartbeat loop ended: {Error}", ex.GetType().Name);
                 }
             }
+        }
+    }
+
+    /// <summary>Shutting down: a 1000 close ends the session on Discord's side (the bot goes offline at once).</summary>
+    private async Task CloseForShutdownAsync(Connection conn)
+    {
+        if (conn.Closed)
+        {
+            return;
+        }
+
+        conn.Closed = true;
+        var locked = await _sendLock.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        try
+        {
+            await conn.Socket.CloseAsync(1000, "shutdown", CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (locked)
+            {
+                _sendLock.Release();
+            }
+
+            await conn.Cts.CancelAsync().ConfigureAwait(false);
         }
     }
 

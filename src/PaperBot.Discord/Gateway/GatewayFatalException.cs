@@ -13,7 +13,7 @@ public sealed class GatewayFatalException(int closeCode, string message) : Excep
         4011 => "Discord gateway closed with 4011 Sharding required: the bot is in too many guilds for one connection; set Discord:ShardId and Discord:ShardCount.",
         4012 => "Discord gateway closed with 4012 Invalid API version: this client speaks gateway v10.",
         4013 => "Discord gateway closed with 4013 Invalid intent(s): Discord:Intents contains a bit Discord does not know.",
-        4014 => "Discord gateway closed with 4014 Disallowed intent(s): enable the Message Content intent (and any other privileged intent you request) in the Developer Portal under Bot → Privileged Gateway Intents, or remove it from Discord:Intents.",
+        4014 => "Discord gateway closed with 4014 Disallowed intent(s): enable the Message Content intent in the Developer Portal (Bot → Privileged Gateway Intents; also any other privileged intent you request), or remove it from Discord:Intents.",
         _ => null,
     };
 }

@@ -38,11 +38,14 @@ public sealed partial class FakeRest
     private readonly Dictionary<string, BucketState> _state = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _globalWindow = new();
     private readonly ConcurrentQueue<(string Route, int Status)> _scriptedFailures = new();
+    private readonly ConcurrentQueue<(string Route, TimeSpan RetryAfter, bool Global)> _scripted429s = new();
     private readonly object _lock = new();
     private readonly Random _random;
     private readonly Route[] _routes;
     private DateTimeOffset _globalLockedUntil = DateTimeOffset.MinValue;
     private bool _globalLockAnnounced;
+    private DateTimeOffset _globalLockAnnouncedAt;
+    private readonly Dictionary<string, DateTimeOffset> _retryNotBefore = new(StringComparer.Ordinal);
     private int _inFlight;
 
     internal FakeRest(FakeDiscordServer server)
@@ -96,11 +99,21 @@ public sealed partial class FakeRest
     /// <summary>Requests that arrived at a bucket whose Remaining was 0 before its reset (including retries before retry_after).</summary>
     public int BucketViolations { get; private set; }
 
-    /// <summary>Requests that arrived during a global lock-out that had already been announced to the client, or beyond the global per-second limit.</summary>
+    /// <summary>Requests beyond the global per-second limit.</summary>
     public int GlobalViolations { get; private set; }
 
-    /// <summary>Requests that were already on the wire when a global 429 was being answered (not the client's fault; rejected with 429 too).</summary>
+    /// <summary>Retries of a request that got a 429 (bucket or global) arriving before that 429's retry_after had passed.</summary>
+    public int EarlyRetries { get; private set; }
+
+    /// <summary>Other requests arriving during a global lock-out (they get a 429 too). A client can only have sent these
+    /// before it read the 429; <see cref="MaxGlobalLockArrivalDelay"/> shows how long after the 429 was written they arrived.</summary>
+    public int GlobalLockArrivals { get; private set; }
+
+    /// <summary>Requests arriving during a global lock-out whose 429 response was still being written (not yet announced).</summary>
     public int GlobalRaceRejections { get; private set; }
+
+    /// <summary>Longest time between a global 429 being fully written and another request arriving during that lock-out.</summary>
+    public TimeSpan MaxGlobalLockArrivalDelay { get; private set; }
 
     public int Injected429s { get; private set; }
 
@@ -145,6 +158,10 @@ public sealed partial class FakeRest
             _state.Clear();
         }
     }
+
+    /// <summary>The next request to <paramref name="route"/> gets a 429: per-bucket (the bucket is exhausted until
+    /// <paramref name="retryAfter"/>) or global (every non-interaction route is locked out until then).</summary>
+    public void RateLimitNext(string route, TimeSpan retryAfter, bool global = false) => _scripted429s.Enqueue((route, retryAfter, global));
 
     /// <summary>The next request to <paramref name="route"/> is answered with <paramref name="status"/> (e.g. 500, 502, 401).</summary>
     public void FailNext(string route, int status) => _scriptedFailures.Enqueue((route, status));
@@ -191,16 +208,26 @@ public sealed partial class FakeRest
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var decision = Decide(route, major, now);
+            var identity = http.Request.Method + " " + path + " " + body;
+            var decision = Decide(route, major, now, identity);
             if (decision.Status == 429)
             {
                 Record(http, path, route.Name, body, 429, now);
+                lock (_lock)
+                {
+                    _retryNotBefore[identity] = now + decision.RetryAfter;
+                }
+
                 await Write429(http, decision).ConfigureAwait(false);
                 if (decision.Global)
                 {
                     lock (_lock)
                     {
-                        _globalLockAnnounced = true;
+                        if (!_globalLockAnnounced)
+                        {
+                            _globalLockAnnounced = true;
+                            _globalLockAnnouncedAt = _server.Options.TimeProvider.GetUtcNow();
+                        }
                     }
                 }
 
@@ -235,10 +262,15 @@ public sealed partial class FakeRest
         }
     }
 
-    private Decision Decide(Route route, string major, DateTimeOffset now)
+    private Decision Decide(Route route, string major, DateTimeOffset now, string identity)
     {
         lock (_lock)
         {
+            if (_retryNotBefore.Remove(identity, out var notBefore) && now < notBefore)
+            {
+                EarlyRetries++;
+            }
+
             // global: announced lock-out, then the per-second limit
             if (!route.Webhook)
             {
@@ -246,7 +278,11 @@ public sealed partial class FakeRest
                 {
                     if (_globalLockAnnounced)
                     {
-                        GlobalViolations++;
+                        GlobalLockArrivals++;
+                        if (now - _globalLockAnnouncedAt > MaxGlobalLockArrivalDelay)
+                        {
+                            MaxGlobalLockArrivalDelay = now - _globalLockAnnouncedAt;
+                        }
                     }
                     else
                     {
@@ -278,6 +314,14 @@ public sealed partial class FakeRest
                 }
             }
 
+            var scripted = _scripted429s.TryPeek(out var s429) && s429.Route == route.Name && _scripted429s.TryDequeue(out s429);
+            if (scripted && s429.Global)
+            {
+                InjectedGlobal429s++;
+                SetGlobalLock(now + s429.RetryAfter);
+                return Decision.GlobalLimited(s429.RetryAfter);
+            }
+
             var config = _buckets[route.Name];
             var key = config.Hash + ":" + major;
             if (!_state.TryGetValue(key, out var state))
@@ -298,11 +342,11 @@ public sealed partial class FakeRest
                 return Decision.BucketLimited(config, state, now);
             }
 
-            if (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability)
+            if (scripted || (Inject429Probability > 0 && _random.NextDouble() < Inject429Probability))
             {
                 Injected429s++;
                 state.Remaining = 0;
-                var until = now + RandomRetryAfter();
+                var until = now + (scripted ? s429.RetryAfter : RandomRetryAfter());
                 if (state.ResetAt is null || state.ResetAt < until)
                 {
                     state.ResetAt = until;

@@ -20,7 +20,7 @@ namespace PaperBot.Core.Search.Indexing;
 public sealed class LuceneSearchService : ISearchService, IDisposable
 {
     /// <summary>Bump when the document layout or analysis changes: an index with another schema is rebuilt.</summary>
-    public const string Schema = "paperbot-search-1";
+    public const string Schema = "paperbot-search-2";
 
     private const string StoreIdKey = "storeId";
     private const string RevisionKey = "revision";
@@ -185,11 +185,11 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
         }
 
         var changed = 0;
-        foreach (var p in _store.ChangedSince(state.Revision))
+        Parallel.ForEach(_store.ChangedSince(state.Revision), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
         {
             index.Upsert(p);
-            changed++;
-        }
+            Interlocked.Increment(ref changed);
+        });
 
         Commit(index, storeId, revision, state.InMemory);
         _logger.LogDebug("Search index caught up to revision {Revision}: {Changed} changed, {Deleted} deleted", revision, changed, deleted);
@@ -263,13 +263,15 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
             var revision = _store.CurrentRevision;
             index.DeleteAll();
             var n = 0;
-            foreach (var p in _store.All())
+            // Ids are unique in the store and the index is empty: plain adds, analysed on all cores.
+            Parallel.ForEach(_store.All(), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
             {
-                index.Add(p); // ids are unique in the store and the index is empty
-                n++;
-            }
+                index.Add(p);
+                Interlocked.Increment(ref n);
+            });
 
             Commit(index, storeId, revision, inMemory);
+            index.WaitForMerges();
             Rebuilds++;
             _logger.LogInformation("Search index built from the database: {Count} papers (revision {Revision})", n, revision);
             var state = new IndexState(index, storeId, revision, inMemory);

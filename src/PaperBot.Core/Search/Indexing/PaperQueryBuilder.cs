@@ -1,5 +1,6 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.Search;
 
 namespace PaperBot.Core.Search.Indexing;
@@ -62,18 +63,20 @@ public sealed class PaperQueryBuilder(Analyzer english, Analyzer names, PaperInd
     /// <summary>All filters of <paramref name="query"/> combined (AND); null when none.</summary>
     public Filter? BuildFilter(SearchQuery query)
     {
+        // Date and upvote ranges are checked against the doc values (no indexed numeric terms needed).
+        var filters = new List<Filter>();
         var clauses = new List<Query>();
         if (query.From is not null || query.To is not null)
         {
             int? from = query.From is { } f ? PaperIndex.DateKey(f) : null;
             int? to = query.To is { } t ? PaperIndex.DateKey(t) : null;
             // Papers without any date are stored as 0: an open lower bound must not let them in.
-            clauses.Add(NumericRangeQuery.NewInt32Range(PaperFields.Date, from ?? 1, to, true, true));
+            filters.Add(FieldCacheRangeFilter.NewInt32Range(PaperFields.DateSort, from ?? 1, to, true, true));
         }
 
         if (query.MinUpvotes is { } min)
         {
-            clauses.Add(NumericRangeQuery.NewInt32Range(PaperFields.Upvotes, min, null, true, true));
+            filters.Add(FieldCacheRangeFilter.NewInt32Range(PaperFields.UpvotesSort, min, null, true, true));
         }
 
         if (!string.IsNullOrWhiteSpace(query.AuthorOrOrganization))
@@ -100,17 +103,22 @@ public sealed class PaperQueryBuilder(Analyzer english, Analyzer names, PaperInd
             }
         }
 
-        if (clauses.Count == 0)
-        {
-            return null;
-        }
-
-        var all = new BooleanQuery();
         foreach (var c in clauses)
         {
-            all.Add(c, Occur.MUST);
+            filters.Add(new QueryWrapperFilter(c));
         }
 
-        return new QueryWrapperFilter(all);
+        if (filters.Count <= 1)
+        {
+            return filters.FirstOrDefault();
+        }
+
+        var all = new BooleanFilter();
+        foreach (var f in filters)
+        {
+            all.Add(f, Occur.MUST);
+        }
+
+        return all;
     }
 }

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Hosting;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>paperbot ask "question" [--json] [--conversation KEY]: a grounded answer with numbered citations.</summary>
-public sealed class AskCommand(IPaperAssistant assistant, CliConsole console) : ICliCommand
+/// <remarks>The assistant is resolved when the verb runs, so listing commands never builds the AI stack.</remarks>
+public sealed class AskCommand(IServiceProvider services, CliConsole console) : ICliCommand
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -30,6 +32,7 @@ public sealed class AskCommand(IPaperAssistant assistant, CliConsole console) : 
             throw new CliUsageException("ask needs a question, e.g. paperbot ask \"what is speculative decoding?\"");
         }
 
+        var assistant = services.GetRequiredService<IPaperAssistant>();
         var answer = await assistant.AskAsync(new AskRequest
         {
             ConversationKey = "cli:" + (args.Get("conversation") ?? "default"),

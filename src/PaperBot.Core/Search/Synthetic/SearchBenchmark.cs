@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using PaperBot.Core.Papers;
+using PaperBot.Core.Search.Indexing;
+
+namespace PaperBot.Core.Search.Synthetic;
+
+public sealed record SearchBenchResult(
+    int Papers,
+    TimeSpan StoreTime,
+    TimeSpan IndexTime,
+    double IngestPapersPerSecond,
+    int Queries,
+    LatencySummary All,
+    LatencySummary Plain,
+    LatencySummary Filtered,
+    long IndexBytes,
+    long PeakRssBytes)
+{
+    public TimeSpan IngestTime => StoreTime + IndexTime;
+}
+
+public sealed record LatencySummary(int Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs)
+{
+    public static LatencySummary Of(IReadOnlyCollection<double> ms)
+    {
+        if (ms.Count == 0)
+        {
+            return new LatencySummary(0, 0, 0, 0, 0);
+        }
+
+        var sorted = ms.Order().ToArray();
+        return new LatencySummary(sorted.Length, Percentile(sorted, 50), Percentile(sorted, 95), Percentile(sorted, 99), sorted[^1]);
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    public static double Percentile(double[] sorted, double p)
+    {
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>
+/// The `bench search` workload: streams <see cref="SyntheticCorpus"/> papers into a fresh store in batches (store
+/// upsert), builds the search index from the store (the product's <see cref="LuceneSearchService"/>), then times
+/// warm queries through <see cref="ISearchService.Search"/> (freshness check, BM25, hydration from the store,
+/// snippets). Ingest rate = papers / (store time + index time).
+/// </summary>
+public static class SearchBenchmark
+{
+    public const int BatchSize = 5_000;
+
+    public static SearchBenchResult Run(
+        int size,
+        string workDir,
+        Func<string, IPaperStore> openStore,
+        int queryCount = 400,
+        Action<string>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(workDir);
+        var corpus = new SyntheticCorpus();
+        var store = openStore(Path.Combine(workDir, $"bench-{size}.db"));
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            var batch = new List<Paper>(BatchSize);
+            for (var i = 0; i < size; i++)
+            {
+                batch.Add(corpus.Paper(i));
+                if (batch.Count == BatchSize || i == size - 1)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    store.Upsert(batch);
+                    batch.Clear();
+                    if ((i + 1) % (BatchSize * 20) == 0)
+                    {
+                        progress?.Invoke($"  stored {i + 1:N0} / {size:N0}");
+                    }
+                }
+            }
+
+            var storeTime = sw.Elapsed;
+            var indexPath = Path.Combine(workDir, $"bench-{size}.db.index");
+            using var search = new LuceneSearchService(store, Options.Create(new SearchOptions { IndexPath = indexPath }));
+            sw.Restart();
+            search.Synchronize();
+            var indexTime = sw.Elapsed;
+            progress?.Invoke($"  indexed {size:N0} in {indexTime.TotalSeconds:F1} s");
+
+            var queries = corpus.Queries(queryCount, size);
+            foreach (var q in queries.Take(50))
+            {
+                search.Search(q); // warm-up: JIT, caches, doc-values
+            }
+
+            var all = new List<double>(queries.Count);
+            var plain = new List<double>();
+            var filtered = new List<double>();
+            foreach (var q in queries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var t = Stopwatch.GetTimestamp();
+                search.Search(q);
+                var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                all.Add(ms);
+                (PaperQueryBuilder.HasFilters(q) || q.Sort != SearchSort.Relevance ? filtered : plain).Add(ms);
+            }
+
+            var indexBytes = Directory.EnumerateFiles(indexPath).Sum(f => new FileInfo(f).Length);
+            return new SearchBenchResult(size, storeTime, indexTime, size / (storeTime + indexTime).TotalSeconds, queries.Count,
+                LatencySummary.Of(all), LatencySummary.Of(plain), LatencySummary.Of(filtered), indexBytes, PeakRss());
+        }
+        finally
+        {
+            (store as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>Peak resident set size of this process: VmHWM on Linux, else PeakWorkingSet64.</summary>
+    public static long PeakRss()
+    {
+        try
+        {
+            if (File.Exists("/proc/self/status"))
+            {
+                foreach (var line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        var kb = long.Parse(line[6..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                        return kb * 1024;
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // fall through
+        }
+
+        using var p = Process.GetCurrentProcess();
+        return p.PeakWorkingSet64;
+    }
+}
