@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using PaperBot.AI.Tests.Support;
+using PaperBot.Testing.FakeOpenAi;
+
+namespace PaperBot.AI.Tests;
+
+/// <summary>The offline backend (and one LLM round trip) on the bundled sample corpus with the real LiteDB store and Lucene search.</summary>
+public sealed class SampleCorpusTests : IAsyncLifetime
+{
+    private SampleCorpusHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await SampleCorpusHost.StartAsync();
+
+    public Task DisposeAsync()
+    {
+        _host.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private static AskRequest Ask(string q, string conv = "guild:1/channel:2") => new() { ConversationKey = conv, UserId = "u", GuildId = "g", Question = q };
+
+    [Fact]
+    public async Task Offline_answer_is_extractive_from_retrieved_abstracts_with_valid_citations()
+    {
+        var a = await _host.Assistant.AskAsync(Ask("What do we know about encoder-decoder speech models?"));
+
+        Assert.Equal("offline", a.Backend);
+        Assert.False(a.NothingFound, a.Markdown);
+        Assert.NotEmpty(a.Citations);
+        foreach (var c in a.Citations)
+        {
+            var paper = _host.Store.Get(c.PaperId);
+            Assert.NotNull(paper); // every citation is a real stored paper
+            Assert.Equal(paper.Title, c.Title);
+            Assert.StartsWith("https://", c.Url);
+        }
+
+        // Every bullet is a sentence of the cited paper's abstract (or its title), followed by its citation number.
+        var bullets = a.Markdown.Split('\n').Where(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(bullets);
+        foreach (var b in bullets)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(b, @"^- (?<text>.+) \[(?<n>\d+)\]$");
+            Assert.True(m.Success, b);
+            var paper = _host.Store.Get(a.Citations[int.Parse(m.Groups["n"].Value) - 1].PaperId)!;
+            var text = m.Groups["text"].Value.TrimEnd('…').Trim('*');
+            Assert.True(paper.Abstract.Replace("\n", " ").Contains(text, StringComparison.Ordinal) || paper.Title.Contains(text, StringComparison.Ordinal), b);
+        }
+
+        Assert.Contains(a.Citations, c => c.Title.Contains("Speech", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Offline_follow_ups_compare_and_summarize_the_cited_papers()
+    {
+        var first = await _host.Assistant.AskAsync(Ask("encoder-decoder speech recognition models"));
+        Assert.True(first.Citations.Count >= 2, first.Markdown);
+
+        var cmp = await _host.Assistant.AskAsync(Ask("compare the first two"));
+        Assert.Equal(first.Citations.Take(2).Select(c => c.PaperId), cmp.Citations.Select(c => c.PaperId));
+        Assert.Equal(2 + 5, cmp.Markdown.Split('\n').Length); // header, separator, 5 aspects
+
+        var eli5 = await _host.Assistant.AskAsync(Ask("summarize that one for a beginner"));
+        Assert.Equal([first.Citations[0].PaperId], eli5.Citations.Select(c => c.PaperId));
+        Assert.Contains("In plain words", eli5.Markdown);
+    }
+
+    [Fact]
+    public async Task Nothing_relevant_in_the_corpus_is_said_plainly()
+    {
+        var a = await _host.Assistant.AskAsync(Ask("sourdough bread fermentation recipes"));
+        Assert.True(a.NothingFound, a.Markdown);
+        Assert.Empty(a.Citations);
+        Assert.Contains("found no paper", a.Markdown);
+    }
+
+    [Fact]
+    public async Task Llm_answer_through_the_real_connector_cites_only_sample_papers()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync();
+        using var llm = await SampleCorpusHost.StartAsync(LlmAssistantTests.Config(server));
+        var speech = llm.Store.All().First(p => p.Title.StartsWith("Training and Inference Efficiency of Encoder-Decoder Speech Models", StringComparison.Ordinal));
+        LlmAssistantTests.ScriptSearchThenCite(server, "encoder-decoder speech models efficiency", speech.Id, "Encoder-decoder speech models can be trained more efficiently");
+
+        var a = await llm.Assistant.AskAsync(Ask("How can encoder-decoder speech models be trained efficiently?"));
+
+        Assert.Equal("llm", a.Backend);
+        Assert.Equal(speech.Id, Assert.Single(a.Citations).PaperId);
+        Assert.Equal(2, server.ChatRequests.Count);
+    }
+}
