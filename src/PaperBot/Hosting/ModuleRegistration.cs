@@ -15,6 +15,7 @@ public static class ModuleRegistration
     {
         services.AddCliCommands();
         services.AddPaperBotStorage();
+        services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
         services.AddPaperBotIngestion();
         services.AddPaperBotAI();
