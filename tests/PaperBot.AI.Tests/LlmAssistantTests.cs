@@ -282,8 +282,10 @@ public sealed class LlmAssistantTests : IAsyncLifetime
         Assert.Equal("TreeSpec [1].", a.Markdown);
         Assert.Equal(5, _server.ChatRequests.Count - before); // 3 × 429, the tool call, the answer
         Assert.True(sw.Elapsed >= 3 * retryAfter, $"{sw.ElapsedMilliseconds} ms: Retry-After not honoured");
-        // Bar: Retry-After sum + 10 % (measured in the llm-retry benchmark); the test allows scheduling noise.
-        Assert.True(sw.Elapsed < 3 * retryAfter * 1.5, $"{sw.ElapsedMilliseconds} ms");
+        // Bar: Retry-After sum + 10 % (measured in the llm-resilience benchmark). Here the bound only has to prove that no
+        // backoff is stacked on top of Retry-After (that would add >= 1 + 2 + 4 s with the 1 s base delay); the 2.5 s slack
+        // absorbs scheduling noise when the whole suite runs in parallel on a 2-core box.
+        Assert.True(sw.Elapsed < 3 * retryAfter + TimeSpan.FromSeconds(2.5), $"{sw.ElapsedMilliseconds} ms");
     }
 
     [Fact]

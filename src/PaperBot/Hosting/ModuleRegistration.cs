@@ -17,7 +17,6 @@ public static class ModuleRegistration
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
-        services.AddPaperBotIngestion();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
         return services;
