@@ -132,3 +132,34 @@ public sealed class HybridRetrievalTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class VectorIndexTests
+{
+    [Fact]
+    public void Top_k_matches_a_full_sort_and_honours_the_filter_and_removals()
+    {
+        var rng = new Random(3);
+        var index = new VectorIndex();
+        var vectors = new Dictionary<string, float[]>();
+        for (var i = 0; i < 500; i++)
+        {
+            var v = Enumerable.Range(0, 32).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var rec = PaperEmbeddingRecord.From(v, "m", 0, quantize: false).ToVector();
+            vectors["p" + i] = rec;
+            index.Upsert("p" + i, rec);
+        }
+
+        index.Remove("p7");
+        vectors.Remove("p7");
+        var q = Enumerable.Range(0, 32).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var qn = PaperEmbeddingRecord.From(q, "m", 0, quantize: false).ToVector();
+        var expected = vectors.Where(kv => kv.Key.EndsWith('1'))
+            .OrderByDescending(kv => TensorPrimitives.Dot(kv.Value, qn)).Take(10).Select(kv => kv.Key).ToList();
+
+        var got = index.Search(q, 10, id => id.EndsWith('1'));
+
+        Assert.Equal(expected, got.Select(g => g.Id));
+        Assert.True(got.Zip(got.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+        Assert.Equal(499, index.Count);
+    }
+}

@@ -90,14 +90,48 @@ public sealed class VectorIndex
                 return [];
             }
 
-            var scores = new float[_ids.Count];
-            for (var r = 0; r < scores.Length; r++)
+            // Top-k with a min-heap (no full sort); ties broken by id for determinism.
+            var heap = new PriorityQueue<int, (float Score, string Id)>(top + 1, TopComparer.Instance);
+            for (var r = 0; r < _ids.Count; r++)
             {
-                scores[r] = TensorPrimitives.Dot(_matrix.AsSpan(r * Dimensions, Dimensions), q);
+                var score = TensorPrimitives.Dot(_matrix.AsSpan(r * Dimensions, Dimensions), q);
+                if (heap.Count == top && heap.TryPeek(out _, out var worst) && TopComparer.Instance.Compare((score, _ids[r]), worst) <= 0)
+                {
+                    continue;
+                }
+
+                if (accept is not null && !accept(_ids[r]))
+                {
+                    continue;
+                }
+
+                heap.Enqueue(r, (score, _ids[r]));
+                if (heap.Count > top)
+                {
+                    heap.Dequeue();
+                }
             }
 
-            var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => _ids[i], StringComparer.Ordinal);
-            return order.Where(i => accept is null || accept(_ids[i])).Take(top).Select(i => (_ids[i], scores[i])).ToList();
+            var result = new List<(string Id, float Score)>(heap.Count);
+            while (heap.TryDequeue(out var row, out var key))
+            {
+                result.Add((_ids[row], key.Score));
+            }
+
+            result.Reverse();
+            return result;
+        }
+    }
+
+    /// <summary>Orders (score asc, id desc): the heap's root is the worst of the current top-k.</summary>
+    private sealed class TopComparer : IComparer<(float Score, string Id)>
+    {
+        public static readonly TopComparer Instance = new();
+
+        public int Compare((float Score, string Id) x, (float Score, string Id) y)
+        {
+            var c = x.Score.CompareTo(y.Score);
+            return c != 0 ? c : string.CompareOrdinal(y.Id, x.Id);
         }
     }
 }

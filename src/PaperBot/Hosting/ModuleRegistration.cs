@@ -17,6 +17,7 @@ public static class ModuleRegistration
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
+        services.AddPaperBotIngestion();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
         return services;
