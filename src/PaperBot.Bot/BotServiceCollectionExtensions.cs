@@ -26,6 +26,7 @@ public static class BotServiceCollectionExtensions
         services.AddBotCore();
         services.AddBotSlashCommands();
         services.AddBotChat();
+        services.AddBotDigest();
         services.AddBotSubscriptions();
         return services;
     }
@@ -85,6 +86,7 @@ public static class BotServiceCollectionExtensions
     /// <summary>The daily trending post: scheduler hosted service and publisher.</summary>
     public static IServiceCollection AddBotDigest(this IServiceCollection services)
     {
+        services.TryAddSingleton<IDailyPapersSource, HfDailyPapersSource>();
         services.TryAddSingleton<IDigestPublisher, DigestPublisher>();
         services.TryAddSingleton<DigestScheduler>();
         services.AddHostedService<DigestSchedulerService>();

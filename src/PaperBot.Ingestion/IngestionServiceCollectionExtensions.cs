@@ -1,15 +1,35 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PaperBot.Ingestion.Fetching;
 
 namespace PaperBot.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>Registers parsers, the sample corpus loader, the ingestor and the live fetchers. Needs AddPaperBotStorage.</summary>
+    /// <summary>
+    /// Registers the sample corpus loader, the ingestor, the live fetchers (HF daily papers, arXiv) with their named
+    /// HttpClient and Polly pipeline, and the "Ingestion" options. Needs AddPaperBotStorage for the store.
+    /// </summary>
     public static IServiceCollection AddPaperBotIngestion(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<IngestionOptions>()
+            .BindConfiguration(IngestionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => IsHttpUrl(o.HfBaseUrl) && IsHttpUrl(o.ArxivBaseUrl), "Ingestion:HfBaseUrl and Ingestion:ArxivBaseUrl must be absolute http(s) URLs.")
+            .ValidateOnStart();
+        services.AddHttpClient(HttpResilience.HttpClientName, (sp, client) =>
+            HttpResilience.ConfigureClient(client, sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
+        services.AddIngestionHttpPipeline();
+        services.AddSingleton<ResilientHttpFetcher>();
+        services.AddSingleton<HfDailyPapersFetcher>();
+        services.AddSingleton<ArxivFetcher>();
         services.AddSingleton<SampleCorpusLoader>();
+        services.AddSingleton<PaperIngestor>();
         return services;
     }
+
+    private static bool IsHttpUrl(string s) =>
+        Uri.TryCreate(s, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 }

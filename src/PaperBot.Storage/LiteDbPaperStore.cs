@@ -18,6 +18,8 @@ public sealed class LiteDbPaperStore : IPaperStore
 {
     internal const string PapersCollection = "papers";
     internal const string TombstonesCollection = "tombstones";
+    internal const string TitlesCollection = "titles";
+    private const string TitleIds = "ids";
     private const string RevisionKey = "revision";
     private const string StoreIdKey = "storeId";
     private const int BatchSize = 2000;
@@ -60,6 +62,8 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private ILiteCollection<BsonDocument> Tombstones => Db.GetCollection(TombstonesCollection);
 
+    private ILiteCollection<BsonDocument> Titles => Db.GetCollection(TitlesCollection);
+
     private ILiteCollection<BsonDocument> Meta => Db.GetCollection(LiteDbContext.MetaCollection);
 
     public UpsertResult Upsert(IEnumerable<Paper> papers)
@@ -93,31 +97,23 @@ public sealed class LiteDbPaperStore : IPaperStore
         {
             var papers = Papers;
 
-            // One bulk lookup by id and one by title key for the whole batch.
+            // Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses):
+            // papers by id, then the title-key → ids map in the "titles" collection.
+            var titles = Titles;
             var known = new Dictionary<string, Paper>(StringComparer.Ordinal);
             var keyOf = new Dictionary<string, string?>(StringComparer.Ordinal);
             var byTitle = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var dirtyTitles = new HashSet<string>(StringComparer.Ordinal);
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+
             void Remember(Paper p, string? key)
             {
-                if (!known.TryAdd(p.Id, p))
+                if (known.TryAdd(p.Id, p))
                 {
-                    return;
-                }
-
-                keyOf[p.Id] = key;
-                if (key is not null)
-                {
-                    if (!byTitle.TryGetValue(key, out var ids))
-                    {
-                        byTitle[key] = ids = [];
-                    }
-
-                    ids.Add(p.Id);
+                    keyOf[p.Id] = key;
                 }
             }
 
-            var idValues = incoming.Select(x => new BsonValue(x.Paper.Id)).Distinct().ToArray();
-            var stored = new HashSet<string>(StringComparer.Ordinal);
             void RememberStored(BsonDocument doc)
             {
                 var p = PaperDocument.FromDocument(doc);
@@ -125,17 +121,49 @@ public sealed class LiteDbPaperStore : IPaperStore
                 Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
             }
 
-            foreach (var doc in papers.Find(Query.In("_id", idValues)))
+            void AddTitle(string? key, string id)
             {
-                RememberStored(doc);
+                if (key is not null && byTitle.TryGetValue(key, out var ids) && !ids.Contains(id))
+                {
+                    ids.Add(id);
+                    dirtyTitles.Add(key);
+                }
             }
 
-            var keyValues = incoming.Where(x => x.TitleKey is not null).Select(x => new BsonValue(x.TitleKey)).Distinct().ToArray();
-            if (keyValues.Length > 0)
+            void RemoveTitle(string? key, string id)
             {
-                foreach (var doc in papers.Find(Query.In(PaperDocument.TitleKey, keyValues)))
+                if (key is not null && byTitle.TryGetValue(key, out var ids) && ids.Remove(id))
+                {
+                    dirtyTitles.Add(key);
+                }
+            }
+
+            foreach (var id in incoming.Select(x => x.Paper.Id).Distinct(StringComparer.Ordinal))
+            {
+                if (papers.FindById(id) is { } doc)
                 {
                     RememberStored(doc);
+                }
+            }
+
+            foreach (var key in incoming.Select(x => x.TitleKey).OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                var ids = new List<string>();
+                byTitle[key] = ids;
+                if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
+                {
+                    foreach (var mate in arr.AsArray.Where(v => v.IsString).Select(v => v.AsString))
+                    {
+                        if (!known.ContainsKey(mate) && papers.FindById(mate) is { } doc)
+                        {
+                            RememberStored(doc);
+                        }
+
+                        if (known.ContainsKey(mate))
+                        {
+                            ids.Add(mate);
+                        }
+                    }
                 }
             }
 
@@ -178,7 +206,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                     continue;
                 }
 
-                if (titleMates is not null)
+                if (titleMates is { Count: > 0 })
                 {
                     if (PaperId.IsTitleId(p.Id))
                     {
@@ -206,7 +234,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                         promoted.Id = p.Id;
                         PaperMerger.Merge(promoted, p);
                         known.Remove(titleId);
-                        titleMates.Remove(titleId);
+                        RemoveTitle(titleKey, titleId);
                         changedSet.Remove(titleId);
                         changed.Remove(titleId);
                         if (stored.Remove(titleId))
@@ -214,7 +242,8 @@ public sealed class LiteDbPaperStore : IPaperStore
                             removed.Add((titleId, p.Id));
                         }
 
-                        Remember(promoted, keyOf[titleId]);
+                        Remember(promoted, titleKey);
+                        AddTitle(titleKey, promoted.Id);
                         MarkChanged(promoted.Id);
                         nUpdated++;
                         continue;
@@ -222,12 +251,13 @@ public sealed class LiteDbPaperStore : IPaperStore
                 }
 
                 Remember(p, titleKey);
+                AddTitle(titleKey, p.Id);
                 MarkChanged(p.Id);
                 added.Add(p.Id);
                 nAdded++;
             }
 
-            if (changed.Count == 0 && removed.Count == 0)
+            if (changed.Count == 0 && removed.Count == 0 && dirtyTitles.Count == 0)
             {
                 return new UpsertResult(nAdded, nUpdated, nUnchanged);
             }
@@ -266,6 +296,11 @@ public sealed class LiteDbPaperStore : IPaperStore
                 if (added.Count > 0 && tombstones.LongCount() > 0)
                 {
                     tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
+                }
+
+                foreach (var key in dirtyTitles)
+                {
+                    WriteTitle(titles, key, byTitle[key]);
                 }
 
                 Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
@@ -405,10 +440,16 @@ public sealed class LiteDbPaperStore : IPaperStore
         db.BeginTrans();
         try
         {
-            if (!Papers.Delete(id))
+            var doc = Papers.FindById(id);
+            if (doc is null || !Papers.Delete(id))
             {
                 db.Rollback();
                 return false;
+            }
+
+            if (doc.TryGetValue(PaperDocument.TitleKey, out var key) && key.IsString && Titles.FindById(key.AsString) is { } t)
+            {
+                WriteTitle(Titles, key.AsString, [.. t[TitleIds].AsArray.Where(v => v.IsString && v.AsString != id).Select(v => v.AsString)]);
             }
 
             var rev = Interlocked.Read(ref _revision) + 1;
@@ -479,8 +520,12 @@ public sealed class LiteDbPaperStore : IPaperStore
         papers.EnsureIndex(PaperDocument.FeaturedOn);
         papers.EnsureIndex(PaperDocument.Upvotes);
         papers.EnsureIndex(PaperDocument.Revision);
-        papers.EnsureIndex(PaperDocument.TitleKey);
         Tombstones.EnsureIndex(PaperDocument.Revision);
+
+        if (Titles.LongCount() == 0 && papers.LongCount() > 0)
+        {
+            RebuildTitles();
+        }
 
         var meta = Meta;
         var rev = meta.FindById(RevisionKey);
@@ -494,6 +539,42 @@ public sealed class LiteDbPaperStore : IPaperStore
         else
         {
             _storeId = sid["value"].AsString;
+        }
+    }
+
+    private static void WriteTitle(ILiteCollection<BsonDocument> titles, string key, List<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            titles.Delete(key);
+        }
+        else
+        {
+            titles.Upsert(new BsonDocument { ["_id"] = key, [TitleIds] = new BsonArray(ids.Select(i => new BsonValue(i))) });
+        }
+    }
+
+    /// <summary>Rebuilds the title-key map from the papers (databases written before it existed).</summary>
+    private void RebuildTitles()
+    {
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var doc in Papers.Query().Select("{ _id, TitleKey }").ToEnumerable())
+        {
+            if (doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString)
+            {
+                if (!map.TryGetValue(k.AsString, out var ids))
+                {
+                    map[k.AsString] = ids = [];
+                }
+
+                ids.Add(doc["_id"].AsString);
+            }
+        }
+
+        var titles = Titles;
+        foreach (var (key, ids) in map)
+        {
+            WriteTitle(titles, key, ids);
         }
     }
 }

@@ -54,6 +54,7 @@ public class RateLimitTests
         var gap = h.Fake.Rest.RequestsTo("messages.create").Last().At - h.Fake.Rest.RequestsTo("messages.create").First().At;
         Assert.True(gap >= TimeSpan.FromSeconds(2), $"retried after {gap}");
         Assert.Equal(0, h.Fake.Rest.BucketViolations);
+        Assert.Equal(0, h.Fake.Rest.EarlyRetries);
         Assert.Equal(1, h.Limits.InvalidRequestCount);
     }
 
@@ -78,6 +79,8 @@ public class RateLimitTests
         Assert.Equal("one", (await first).Content);
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<DiscordRestException>(() => second)).StatusCode); // message 3 does not exist
         Assert.Equal(0, h.Fake.Rest.GlobalViolations);
+        Assert.Equal(0, h.Fake.Rest.GlobalLockArrivals); // nothing was sent while the client knew about the lock-out
+        Assert.Equal(0, h.Fake.Rest.EarlyRetries);
         Assert.Contains("global rate limit", h.Logs.All);
     }
 
@@ -145,5 +148,58 @@ public class RateLimitTests
         var state = limits.GetBucketState(route)!.Value;
         Assert.Equal(0, state.Remaining);
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(0.5), state.ResetAt);
+    }
+}
+
+public class RateLimitHeaderTests
+{
+    [Theory]
+    [InlineData("X-RateLimit-Global", "true", """{"message":"You are being rate limited.","retry_after":1.5,"global":false}""")]
+    [InlineData("X-RateLimit-Scope", "global", """{"message":"You are being rate limited.","retry_after":1.5}""")]
+    [InlineData("X-Unrelated", "x", """{"message":"You are being rate limited.","retry_after":1.5,"global":true}""")]
+    public async Task Global_429_is_recognised_from_body_flag_or_headers(string header, string value, string body)
+    {
+        var time = Harness.NewTime();
+        await using var h = await Harness.StartAsync(time);
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent(body) };
+        response.Headers.Add(header, value);
+        var route = new RestRoute(HttpMethod.Post, "/channels/{channel_id}/messages", "/channels/9/messages", "9");
+        var lease = await h.Limits.AcquireAsync(route, CancellationToken.None);
+        await lease.CompleteAsync(response);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(1.5), h.Limits.GlobalBlockedUntil);
+        Assert.Equal(1, h.Limits.InvalidRequestCount);
+
+        var next = h.Limits.AcquireAsync(new RestRoute(HttpMethod.Get, "/applications/@me", "/applications/@me", "-"), CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+}
+
+public class RestSoakTests
+{
+    /// <summary>Scaled-down version of the discord-rest benchmark (real clock, real concurrency).</summary>
+    [Fact]
+    public async Task Hundred_sends_with_random_bucket_and_global_429s_lose_nothing_and_never_send_early()
+    {
+        await using var h = await Harness.StartAsync(config: c => c["Discord:RateLimitRetries"] = "50", fake: f => f.Seed = 3);
+        var rest = h.Fake.Rest;
+        rest.ConfigureBucket("messages.create", 5, TimeSpan.FromMilliseconds(200));
+        rest.Inject429Probability = 0.1;
+        rest.InjectGlobal429Probability = 0.03;
+        rest.InjectedRetryAfterMin = TimeSpan.FromMilliseconds(20);
+        rest.InjectedRetryAfterMax = TimeSpan.FromMilliseconds(80);
+        var rng = new Random(3);
+        var plan = Enumerable.Range(0, 100).Select(i => ((ulong)(10 + rng.Next(5)), "soak-" + i)).ToList();
+        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, ct) =>
+            Assert.Equal(p.Item2, (await h.Rest.CreateMessageAsync(p.Item1, MessageBuilder.Text(p.Item2), ct)).Content));
+
+        var created = rest.CreatedMessages.Select(m => m["content"]!.GetValue<string>()).ToList();
+        Assert.Equal(plan.Select(p => p.Item2).Order(), created.Order());
+        Assert.True(rest.Injected429s + rest.InjectedGlobal429s > 0, "the soak must actually hit 429s");
+        Assert.Equal(0, rest.BucketViolations);
+        Assert.Equal(0, rest.EarlyRetries);
+        Assert.Equal(0, rest.GlobalViolations);
     }
 }

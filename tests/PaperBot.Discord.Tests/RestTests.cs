@@ -165,6 +165,17 @@ public class RestTests
     }
 
     [Fact]
+    public async Task Create_dm_channel_sends_recipient_as_snowflake_string()
+    {
+        await using var h = await Harness.StartAsync();
+        var dm = await h.Rest.CreateDmChannelAsync(700000000000000123);
+        Assert.Equal(1, dm.Type);
+        Assert.Equal(h.Fake.Rest.DmChannels[700000000000000123], dm.Id);
+        Assert.Equal("700000000000000123", h.Fake.Rest.RequestsTo("users.dm").Single().Json!["recipient_id"]!.GetValue<string>());
+        Assert.Equal(dm.Id, (await h.Rest.CreateDmChannelAsync(700000000000000123)).Id); // same channel again
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_a_bounded_number_of_times()
     {
         await using var h = await Harness.StartAsync(config: c => c["Discord:ServerErrorRetries"] = "2");

@@ -29,7 +29,7 @@ public sealed class DigestPublisher(
         var fromDatabase = false;
         try
         {
-            var fetched = await source.FetchLatestAsync(cancellationToken);
+            var fetched = await source.FetchLatestAsync(slot.LocalDate, cancellationToken);
             store.Upsert(fetched);
             candidates = store.GetMany(fetched.Select(p => p.Id).Distinct(StringComparer.Ordinal));
         }

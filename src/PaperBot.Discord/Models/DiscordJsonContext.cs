@@ -26,6 +26,7 @@ namespace PaperBot.Discord.Models;
 [JsonSerializable(typeof(MessagePayload))]
 [JsonSerializable(typeof(InteractionCallbackPayload))]
 [JsonSerializable(typeof(StartThreadRequest))]
+[JsonSerializable(typeof(CreateDmRequest))]
 [JsonSerializable(typeof(List<ApplicationCommand>))]
 [JsonSerializable(typeof(ApplicationCommand))]
 [JsonSerializable(typeof(string))]

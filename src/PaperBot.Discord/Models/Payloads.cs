@@ -130,3 +130,8 @@ internal sealed class StartThreadRequest
     [JsonPropertyName("auto_archive_duration")] public int? AutoArchiveDuration { get; init; }
     [JsonPropertyName("rate_limit_per_user")] public int? RateLimitPerUser { get; init; }
 }
+
+internal sealed class CreateDmRequest
+{
+    [JsonPropertyName("recipient_id")] public ulong RecipientId { get; init; }
+}

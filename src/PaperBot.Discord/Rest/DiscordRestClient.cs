@@ -307,7 +307,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
     public Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default) =>
         SendAsync(
             new RestRoute(HttpMethod.Post, "/users/@me/channels", "/users/@me/channels", "-"),
-            System.Text.Encoding.UTF8.GetBytes("{\"recipient_id\":\"" + userId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}"),
+            Json(new CreateDmRequest { RecipientId = userId }, DiscordJsonContext.Default.CreateDmRequest),
             DiscordJsonContext.Default.Channel,
             ct);
 

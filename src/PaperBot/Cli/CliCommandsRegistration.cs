@@ -11,6 +11,11 @@ public static class CliCommandsRegistration
         services.AddSingleton<ICliCommand, AskCommand>();
         services.AddSingleton<ICliCommand, EmbedCommand>();
         services.AddSingleton<ICliCommand, EvalBeirCommand>();
+        services.AddSingleton<ICliCommand, SearchCommand>();
+        services.AddSingleton<ICliCommand, ShowCommand>();
+        services.AddSingleton<ICliCommand, RelatedCommand>();
+        services.AddSingleton<ICliCommand, TrendingCommand>();
+        services.AddSingleton<ICliCommand, BenchSearchCommand>();
         services.AddSingleton<ICliCommand, RunCommand>();
         return services;
     }

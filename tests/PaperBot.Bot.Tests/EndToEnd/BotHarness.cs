@@ -8,6 +8,7 @@ using PaperBot.Core.Papers;
 using PaperBot.Hosting;
 using PaperBot.Testing;
 using PaperBot.Testing.FakeDiscord;
+using PaperBot.Testing.FakeHf;
 using PaperBot.Testing.FakeOpenAi;
 
 namespace PaperBot.Bot.Tests.EndToEnd;
@@ -25,9 +26,10 @@ public sealed class BotHarness : IAsyncDisposable
     private readonly TempDir _dir = new();
     private readonly Dictionary<string, string?> _config;
 
-    private BotHarness(FakeDiscordServer discord, FakeOpenAiServer? openAi, FakeTimeProvider? time)
+    private BotHarness(FakeDiscordServer discord, FakeOpenAiServer? openAi, FakeTimeProvider? time, FakeHfServer hf)
     {
         Discord = discord;
+        Hf = hf;
         OpenAi = openAi;
         Time = time;
         _config = new Dictionary<string, string?>
@@ -39,6 +41,8 @@ public sealed class BotHarness : IAsyncDisposable
             ["Bot:DevGuildId"] = GuildId.ToString(CultureInfo.InvariantCulture),
             ["Bot:Cooldown"] = "00:00:00",
             ["Digest:Enabled"] = "false",
+            ["Ingestion:HfBaseUrl"] = hf.BaseUrl,
+            ["Ingestion:MaxRetries"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:PaperBot"] = "Warning",
         };
@@ -61,12 +65,23 @@ public sealed class BotHarness : IAsyncDisposable
 
     public string DbPath => _dir.File("paperbot.db");
 
-    public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null)
+    public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null, FakeDiscordOptions? discordOptions = null)
     {
-        var discord = await FakeDiscordServer.StartAsync();
+        if (time is not null)
+        {
+            // rate-limit windows on the same clock as the bot, or a 429 would make the bot wait on a clock that never moves
+            discordOptions ??= new FakeDiscordOptions();
+            discordOptions.TimeProvider = time;
+        }
+
+        var discord = await FakeDiscordServer.StartAsync(discordOptions);
         var openAi = llm ? await FakeOpenAiServer.StartAsync() : null;
-        return new BotHarness(discord, openAi, time);
+        var hf = await FakeHfServer.StartAsync();
+        return new BotHarness(discord, openAi, time, hf);
     }
+
+    /// <summary>The loopback Hugging Face API the digest fetches from (fixtures from ../shared/fixtures/hf).</summary>
+    public FakeHfServer Hf { get; private set; } = null!;
 
     /// <summary>Overrides or adds configuration for the next start.</summary>
     public BotHarness With(string key, string? value)
@@ -80,6 +95,14 @@ public sealed class BotHarness : IAsyncDisposable
     {
         using var host = PaperBotHost.Build(CliArgs.Parse(["--db", DbPath], CliApp.Flags), TextWriter.Null, TextWriter.Null, Configure);
         host.Services.GetRequiredService<IPaperStore>().Upsert(papers);
+    }
+
+    /// <summary>Runs `paperbot run` to its end (for start-up failures): exit code and stderr.</summary>
+    public async Task<(int Exit, string Stderr)> RunToExitAsync(TimeSpan timeout)
+    {
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(["run", "--db", DbPath], new StringWriter(), stderr, Configure).WaitAsync(timeout);
+        return (exit, stderr.ToString());
     }
 
     /// <summary>Starts `paperbot run` and waits until the gateway is READY and the commands are registered.</summary>
@@ -120,6 +143,7 @@ public sealed class BotHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Discord.DisposeAsync();
+        await Hf.DisposeAsync();
         if (OpenAi is not null)
         {
             await OpenAi.DisposeAsync();

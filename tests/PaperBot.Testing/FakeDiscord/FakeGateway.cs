@@ -30,6 +30,7 @@ public sealed class FakeGateway
     private int _heartbeats;
     private int _connectionCount;
     private long _version;
+    private int _replayed;
 
     internal FakeGateway(FakeDiscordServer server) => _server = server;
 
@@ -41,6 +42,9 @@ public sealed class FakeGateway
     public int ResumeCount => Volatile.Read(ref _resumes);
 
     public int HeartbeatCount => Volatile.Read(ref _heartbeats);
+
+    /// <summary>Dispatches re-sent after a RESUME (events the client had not acknowledged by sequence number).</summary>
+    public int ReplayedCount => Volatile.Read(ref _replayed);
 
     /// <summary>WebSocket connections accepted so far.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
@@ -55,6 +59,9 @@ public sealed class FakeGateway
             }
         }
     }
+
+    /// <summary>The current session's connection is open and has had READY or RESUMED.</summary>
+    public bool IsReady => _current?.Connection is { Open: true, Ready: true };
 
     /// <summary>Current session id (after READY), or null.</summary>
     public string? SessionId => _current?.Id;
@@ -419,6 +426,7 @@ public sealed class FakeGateway
             {
                 if (s > seq)
                 {
+                    Interlocked.Increment(ref _replayed);
                     await conn.SendAsync(frame).ConfigureAwait(false);
                 }
             }

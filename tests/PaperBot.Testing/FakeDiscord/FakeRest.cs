@@ -44,6 +44,8 @@ public sealed partial class FakeRest
     private readonly Route[] _routes;
     private DateTimeOffset _globalLockedUntil = DateTimeOffset.MinValue;
     private bool _globalLockAnnounced;
+    private DateTimeOffset _globalLockAnnouncedAt;
+    private readonly Dictionary<string, DateTimeOffset> _retryNotBefore = new(StringComparer.Ordinal);
     private int _inFlight;
 
     internal FakeRest(FakeDiscordServer server)
@@ -97,11 +99,21 @@ public sealed partial class FakeRest
     /// <summary>Requests that arrived at a bucket whose Remaining was 0 before its reset (including retries before retry_after).</summary>
     public int BucketViolations { get; private set; }
 
-    /// <summary>Requests that arrived during a global lock-out that had already been announced to the client, or beyond the global per-second limit.</summary>
+    /// <summary>Requests beyond the global per-second limit.</summary>
     public int GlobalViolations { get; private set; }
 
-    /// <summary>Requests that were already on the wire when a global 429 was being answered (not the client's fault; rejected with 429 too).</summary>
+    /// <summary>Retries of a request that got a 429 (bucket or global) arriving before that 429's retry_after had passed.</summary>
+    public int EarlyRetries { get; private set; }
+
+    /// <summary>Other requests arriving during a global lock-out (they get a 429 too). A client can only have sent these
+    /// before it read the 429; <see cref="MaxGlobalLockArrivalDelay"/> shows how long after the 429 was written they arrived.</summary>
+    public int GlobalLockArrivals { get; private set; }
+
+    /// <summary>Requests arriving during a global lock-out whose 429 response was still being written (not yet announced).</summary>
     public int GlobalRaceRejections { get; private set; }
+
+    /// <summary>Longest time between a global 429 being fully written and another request arriving during that lock-out.</summary>
+    public TimeSpan MaxGlobalLockArrivalDelay { get; private set; }
 
     public int Injected429s { get; private set; }
 
@@ -196,16 +208,26 @@ public sealed partial class FakeRest
         Interlocked.Increment(ref _inFlight);
         try
         {
-            var decision = Decide(route, major, now);
+            var identity = http.Request.Method + " " + path + " " + body;
+            var decision = Decide(route, major, now, identity);
             if (decision.Status == 429)
             {
                 Record(http, path, route.Name, body, 429, now);
+                lock (_lock)
+                {
+                    _retryNotBefore[identity] = now + decision.RetryAfter;
+                }
+
                 await Write429(http, decision).ConfigureAwait(false);
                 if (decision.Global)
                 {
                     lock (_lock)
                     {
-                        _globalLockAnnounced = true;
+                        if (!_globalLockAnnounced)
+                        {
+                            _globalLockAnnounced = true;
+                            _globalLockAnnouncedAt = _server.Options.TimeProvider.GetUtcNow();
+                        }
                     }
                 }
 
@@ -240,10 +262,15 @@ public sealed partial class FakeRest
         }
     }
 
-    private Decision Decide(Route route, string major, DateTimeOffset now)
+    private Decision Decide(Route route, string major, DateTimeOffset now, string identity)
     {
         lock (_lock)
         {
+            if (_retryNotBefore.Remove(identity, out var notBefore) && now < notBefore)
+            {
+                EarlyRetries++;
+            }
+
             // global: announced lock-out, then the per-second limit
             if (!route.Webhook)
             {
@@ -251,7 +278,11 @@ public sealed partial class FakeRest
                 {
                     if (_globalLockAnnounced)
                     {
-                        GlobalViolations++;
+                        GlobalLockArrivals++;
+                        if (now - _globalLockAnnouncedAt > MaxGlobalLockArrivalDelay)
+                        {
+                            MaxGlobalLockArrivalDelay = now - _globalLockAnnouncedAt;
+                        }
                     }
                     else
                     {

@@ -2,11 +2,12 @@ using System.Text.Json;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`related ID`: "more like this" papers for a stored paper (never the paper itself).</summary>
-public sealed class RelatedCommand(CliConsole console, IPaperStore store, ISearchService search) : ICliCommand
+public sealed class RelatedCommand(CliConsole console, IPaperStore store, ISearchService search, SampleCorpusLoader sample) : ICliCommand
 {
     public string Name => "related";
 
@@ -23,6 +24,7 @@ public sealed class RelatedCommand(CliConsole console, IPaperStore store, ISearc
         }
 
         var top = args.GetInt("top", 5, 1, 100);
+        await sample.EnsureSampleLoadedAsync(cancellationToken);
         var paper = SearchOutput.FindPaper(store, args.Positionals[0])
             ?? throw new UserFacingException($"no paper with id '{args.Positionals[0]}' in the database");
         IReadOnlyList<SearchHit> hits;

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using PaperBot.Core.Search;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`search "QUERY"` / `search --queries-file F`: BM25 search over the paper store with filters and sorts.</summary>
-public sealed class SearchCommand(CliConsole console, ISearchService search) : ICliCommand
+public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand
 {
     public string Name => "search";
 
@@ -55,6 +56,7 @@ public sealed class SearchCommand(CliConsole console, ISearchService search) : I
             queries = [text];
         }
 
+        await sample.EnsureSampleLoadedAsync(cancellationToken);
         var first = true;
         foreach (var text in queries)
         {

@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json;
 using PaperBot.Core.Papers;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`show ID`: every field of one paper, with its links.</summary>
-public sealed class ShowCommand(CliConsole console, IPaperStore store) : ICliCommand
+public sealed class ShowCommand(CliConsole console, IPaperStore store, SampleCorpusLoader sample) : ICliCommand
 {
     public string Name => "show";
 
@@ -23,6 +24,7 @@ public sealed class ShowCommand(CliConsole console, IPaperStore store) : ICliCom
             throw new CliUsageException($"usage: paperbot {Usage}");
         }
 
+        await sample.EnsureSampleLoadedAsync(cancellationToken);
         var paper = SearchOutput.FindPaper(store, args.Positionals[0])
             ?? throw new UserFacingException($"no paper with id '{args.Positionals[0]}' in the database");
         var links = Links(paper);

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using PaperBot.Core.Papers;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`trending`: the most upvoted papers featured (or published) in a window ending on a date; recency breaks ties.</summary>
-public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeProvider time) : ICliCommand
+public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeProvider time, SampleCorpusLoader sample) : ICliCommand
 {
     public string Name => "trending";
 
@@ -27,6 +28,7 @@ public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeP
         var top = args.GetInt("top", 10, 1, 1000);
         var from = to.AddDays(-(days - 1));
 
+        await sample.EnsureSampleLoadedAsync(cancellationToken);
         var papers = store.Trending(from, to, top);
         if (args.Has("json"))
         {
