@@ -3,6 +3,7 @@ using PaperBot.AI;
 using PaperBot.Bot;
 using PaperBot.Cli;
 using PaperBot.Core.Search;
+using PaperBot.Ingestion;
 using PaperBot.Storage;
 
 namespace PaperBot.Hosting;
@@ -14,6 +15,7 @@ public static class ModuleRegistration
     {
         services.AddCliCommands();
         services.AddPaperBotStorage();
+        services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
