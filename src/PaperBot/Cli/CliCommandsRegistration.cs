@@ -8,6 +8,7 @@ public static class CliCommandsRegistration
     public static IServiceCollection AddCliCommands(this IServiceCollection services)
     {
         services.AddSingleton<ICliCommand, VersionCommand>();
+        services.AddSingleton<ICliCommand, IngestCommand>();
         services.AddSingleton<ICliCommand, AskCommand>();
         services.AddSingleton<ICliCommand, EmbedCommand>();
         services.AddSingleton<ICliCommand, EvalBeirCommand>();
