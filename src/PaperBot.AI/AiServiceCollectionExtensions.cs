@@ -70,6 +70,7 @@ public static class AiServiceCollectionExtensions
             return client.GetEmbeddingClient(model).AsIEmbeddingGenerator(o.Dimensions);
         });
         services.TryAddSingleton<PaperEmbeddings>();
+        services.AddHostedService<EmbeddingBackfillService>();
         services.TryAddSingleton<IPaperRetriever>(sp => sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Enabled
             ? ActivatorUtilities.CreateInstance<HybridRetriever>(sp)
             : ActivatorUtilities.CreateInstance<LexicalRetriever>(sp));

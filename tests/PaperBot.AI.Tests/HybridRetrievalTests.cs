@@ -101,6 +101,24 @@ public sealed class HybridRetrievalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_running_host_backfills_embeddings_in_the_background()
+    {
+        using var sp = AiTestHost.Build(Config());
+        var service = sp.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<EmbeddingBackfillService>().Single();
+        await service.StartAsync(default);
+        var embeddings = sp.GetRequiredService<PaperEmbeddings>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (embeddings.Index.Count < 4 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        await service.StopAsync(default);
+        Assert.Equal(4, embeddings.Index.Count);
+        Assert.Equal(4, sp.GetRequiredService<IRecordStore<PaperEmbeddingRecord>>().All().Count);
+    }
+
+    [Fact]
     public async Task Embedding_outage_degrades_to_lexical_results()
     {
         using var sp = AiTestHost.Build(Config());

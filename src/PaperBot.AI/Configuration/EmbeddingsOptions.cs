@@ -37,6 +37,9 @@ public sealed class EmbeddingsOptions : IValidatableObject
     [Range(1, 1000, ErrorMessage = "Embeddings:RrfK must be between 1 and 1000")]
     public int RrfK { get; set; } = 60;
 
+    /// <summary>How often the running bot embeds newly ingested papers.</summary>
+    public TimeSpan BackfillInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     public ResilienceSettings Resilience { get; set; } = new();
 
     public bool Enabled => !string.Equals(Provider, "none", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(Provider);

@@ -31,13 +31,14 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
         {
             if (command.Mode == ResponseMode.Deferred)
             {
-                await ctx.DeferAsync();
+                // the deferral is sent from the work item too, so the next gateway event is not held up by this POST
                 var owned = lease;
                 lease = null;
                 work.Run(what, async ct =>
                 {
                     using (owned)
                     {
+                        await ctx.DeferAsync();
                         await FinishDeferredAsync(ctx, what, ephemeral: false, c => command.ExecuteAsync(context, c), ct);
                     }
                 });
@@ -90,13 +91,13 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
         {
             if (handler.Response == ComponentResponse.DeferredEphemeral)
             {
-                await ctx.DeferAsync(ephemeral: true);
                 var owned = lease;
                 lease = null;
                 work.Run(what, async ct =>
                 {
                     using (owned)
                     {
+                        await ctx.DeferAsync(ephemeral: true);
                         await FinishDeferredAsync(ctx, what, ephemeral: true, c => handler.ExecuteAsync(context, customId, c), ct);
                     }
                 });

@@ -71,6 +71,11 @@ public static class CliApp
             await stderr.WriteLineAsync("cancelled");
             return 130;
         }
+        catch (PaperBot.Core.Papers.PaperStoreException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
         catch (UserFacingException ex)
         {
             await stderr.WriteLineAsync($"error: {ex.Message}");

@@ -9,6 +9,7 @@ public static class CliCommandsRegistration
     {
         services.AddSingleton<ICliCommand, VersionCommand>();
         services.AddSingleton<ICliCommand, DemoCommand>();
+        services.AddSingleton<ICliCommand, IngestCommand>();
         services.AddSingleton<ICliCommand, AskCommand>();
         services.AddSingleton<ICliCommand, EmbedCommand>();
         services.AddSingleton<ICliCommand, EvalBeirCommand>();

@@ -14,6 +14,9 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
 {
     public const int FatalGatewayExitCode = 4;
 
+    /// <summary>Thread-pool floor while the bot runs (default is the core count, which starves under blocking DB calls).</summary>
+    public const int MinWorkerThreads = 32;
+
     public string Name => "run";
 
     public string Summary => "Run the Discord bot until Ctrl+C (needs PAPERBOT_Discord__Token and Discord:ApplicationId).";
@@ -27,6 +30,9 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         var state = services.GetRequiredService<BotRunState>();
 
+        // Storage and search calls are synchronous; extra pool threads keep interaction deferrals fast while LLM work runs.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinWorkerThreads), io);
         await host.StartAsync(cancellationToken);
         await console.Error.WriteLineAsync("PaperBot is running. Press Ctrl+C to stop.");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
