@@ -33,6 +33,7 @@ public class GatewayFaultTests
         Assert.InRange(first.At - readyAt, TimeSpan.Zero, Interval);
         Assert.Equal(h.Fake.Gateway.Sequence, first.D!.GetValue<int>());
         Assert.Equal(Interval, h.Gateway.HeartbeatInterval);
+        await GatewayBasicsTests.WaitFor(() => h.Gateway.Latency is not null); // the ACK reached the client
 
         time.Advance(Interval);
         await h.Fake.Gateway.WaitUntilAsync(g => g.HeartbeatCount == 2);

@@ -38,6 +38,11 @@ public sealed class WebSocketGatewaySocket : IGatewaySocket
 {
     private readonly ClientWebSocket _ws = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly TaskCompletionSource _closeSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _receiving;
+
+    /// <summary>How long a close waits for the server's close frame before dropping the connection.</summary>
+    public static TimeSpan CloseHandshakeTimeout { get; } = TimeSpan.FromSeconds(2);
 
     public WebSocketGatewaySocket()
     {
@@ -51,38 +56,86 @@ public sealed class WebSocketGatewaySocket : IGatewaySocket
 
     public async Task<GatewayFrame> ReceiveAsync(CancellationToken ct)
     {
-        _buffer.ResetWrittenCount();
-        while (true)
+        Interlocked.Exchange(ref _receiving, 1);
+        try
         {
-            var memory = _buffer.GetMemory(8 * 1024);
-            var result = await _ws.ReceiveAsync(memory, ct).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
+            _buffer.ResetWrittenCount();
+            while (true)
             {
-                return new GatewayFrame(ReadOnlyMemory<byte>.Empty, (int?)_ws.CloseStatus ?? 1005, _ws.CloseStatusDescription);
-            }
+                var memory = _buffer.GetMemory(8 * 1024);
+                var result = await _ws.ReceiveAsync(memory, ct).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    _closeSeen.TrySetResult();
+                    return new GatewayFrame(ReadOnlyMemory<byte>.Empty, (int?)_ws.CloseStatus ?? 1005, _ws.CloseStatusDescription);
+                }
 
-            _buffer.Advance(result.Count);
-            if (result.EndOfMessage)
-            {
-                return new GatewayFrame(_buffer.WrittenMemory.ToArray(), null, null);
+                _buffer.Advance(result.Count);
+                if (result.EndOfMessage)
+                {
+                    return new GatewayFrame(_buffer.WrittenMemory.ToArray(), null, null);
+                }
             }
+        }
+        catch
+        {
+            _closeSeen.TrySetResult();
+            throw;
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _receiving, 0);
         }
     }
 
+    /// <summary>
+    /// Sends the close frame, then waits (at most <see cref="CloseHandshakeTimeout"/>, an I/O bound, not a protocol delay) for
+    /// the server's close answer, read by a pending receive or drained here, so the frame is not lost to a TCP reset.
+    /// </summary>
     public async Task CloseAsync(int code, string reason, CancellationToken ct)
     {
         try
         {
-            if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_ws.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                await _ws.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeout.Token).ConfigureAwait(false);
+                return;
             }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(CloseHandshakeTimeout);
+            await _ws.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeout.Token).ConfigureAwait(false);
+            if (_ws.State == WebSocketState.Closed)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _receiving) == 0)
+            {
+                try
+                {
+                    var buffer = new byte[4096];
+                    while (_ws.State == WebSocketState.CloseSent)
+                    {
+                        var r = await _ws.ReceiveAsync(buffer, timeout.Token).ConfigureAwait(false);
+                        if (r.MessageType == WebSocketMessageType.Close)
+                        {
+                            break;
+                        }
+                    }
+
+                    return;
+                }
+                catch (InvalidOperationException)
+                {
+                    // a receive started concurrently: it will see the server's close
+                }
+            }
+
+            await _closeSeen.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // the connection is already gone; nothing more to tell the server
+            // the connection is already gone or the server did not answer in time
         }
         finally
         {

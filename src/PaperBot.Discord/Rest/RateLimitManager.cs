@@ -50,7 +50,16 @@ public sealed class RateLimitManager
         }
     }
 
-    public DateTimeOffset GlobalBlockedUntil => _globalBlockedUntil;
+    public DateTimeOffset GlobalBlockedUntil
+    {
+        get
+        {
+            lock (_globalWindow)
+            {
+                return _globalBlockedUntil;
+            }
+        }
+    }
 
     /// <summary>Snapshot of a bucket's state for diagnostics and tests (null when the route has not been used).</summary>
     public (string Id, int? Limit, int Remaining, DateTimeOffset? ResetAt)? GetBucketState(RestRoute route)
@@ -124,9 +133,10 @@ public sealed class RateLimitManager
             while (true)
             {
                 var now = _time.GetUtcNow();
-                if (_globalBlockedUntil > now)
+                var blockedUntil = GlobalBlockedUntil;
+                if (blockedUntil > now)
                 {
-                    await Task.Delay(_globalBlockedUntil - now, _time, ct).ConfigureAwait(false);
+                    await Task.Delay(blockedUntil - now, _time, ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -218,37 +228,47 @@ public sealed class RateLimitManager
         var now = _time.GetUtcNow();
         var headers = response.Headers;
         var hash = Header(headers, "X-RateLimit-Bucket");
-        var target = bucket;
-        if (hash is not null)
-        {
-            var hashedKey = hash + ":" + lease.Route.Major;
-            _routeToHash[lease.Route.RouteKey] = hash;
-            if (!string.Equals(hashedKey, bucket.Id, StringComparison.Ordinal))
-            {
-                target = _buckets.GetOrAdd(hashedKey, static k => new Bucket(k));
-                if (!ReferenceEquals(target, bucket))
-                {
-                    bucket.MovedTo = target;
-                }
-            }
-        }
-
         var limit = IntHeader(headers, "X-RateLimit-Limit");
         var remaining = IntHeader(headers, "X-RateLimit-Remaining");
         var resetAfter = DoubleHeader(headers, "X-RateLimit-Reset-After");
-        if (limit is not null)
+        DateTimeOffset? resetAt = resetAfter is null ? null : now + TimeSpan.FromSeconds(resetAfter.Value);
+
+        // We hold the gate of `bucket`, so we may overwrite its state. A bucket learnt from a new X-RateLimit-Bucket hash is
+        // published only after it carries this response's state; if it already existed, other requests own it and we only
+        // make it more conservative (lower Remaining, later reset).
+        var target = bucket;
+        var exclusive = true;
+        if (hash is not null)
         {
-            target.Limit = limit;
+            var hashedKey = hash + ":" + lease.Route.Major;
+            if (!string.Equals(hashedKey, bucket.Id, StringComparison.Ordinal))
+            {
+                var fresh = new Bucket(hashedKey) { Limit = limit ?? bucket.Limit, Remaining = remaining ?? bucket.Remaining, ResetAt = resetAt ?? bucket.ResetAt };
+                if (_buckets.TryAdd(hashedKey, fresh))
+                {
+                    target = fresh;
+                }
+                else
+                {
+                    target = _buckets[hashedKey];
+                    exclusive = false;
+                }
+
+                bucket.MovedTo = target;
+            }
+
+            _routeToHash[lease.Route.RouteKey] = hash;
         }
 
-        if (remaining is not null)
+        if (exclusive)
         {
-            target.Remaining = remaining.Value;
+            target.Limit = limit ?? target.Limit;
+            target.Remaining = remaining ?? target.Remaining;
+            target.ResetAt = resetAt ?? target.ResetAt;
         }
-
-        if (resetAfter is not null)
+        else
         {
-            target.ResetAt = now + TimeSpan.FromSeconds(resetAfter.Value);
+            Restrict(target, remaining, resetAt);
         }
 
         var status = (int)response.StatusCode;
@@ -273,28 +293,37 @@ public sealed class RateLimitManager
             var until = now + retryAfter;
             if (isGlobal)
             {
-                if (until > _globalBlockedUntil)
+                lock (_globalWindow)
                 {
-                    _globalBlockedUntil = until;
+                    if (until > _globalBlockedUntil)
+                    {
+                        _globalBlockedUntil = until;
+                    }
                 }
 
                 _logger.LogWarning("Discord global rate limit hit on {Route}; all requests wait {RetryAfter} s", lease.Route.RouteKey, retryAfter.TotalSeconds);
             }
             else
             {
-                target.Remaining = 0;
-                if (target.ResetAt is null || target.ResetAt < until)
-                {
-                    target.ResetAt = until;
-                }
-
-                _logger.LogInformation("Discord rate limit (bucket {Bucket}) hit on {Route}; retrying after {RetryAfter} s", target.Id, lease.Route.RouteKey, retryAfter.TotalSeconds);
+                Restrict(target, 0, until);
+                _logger.LogInformation("Discord rate limit hit on {Route}; retrying after {RetryAfter} s", lease.Route.RouteKey, retryAfter.TotalSeconds);
             }
         }
+    }
 
-        if (!ReferenceEquals(target, bucket) && bucket.MovedTo is null)
+    private static void Restrict(Bucket b, int? remaining, DateTimeOffset? resetAt)
+    {
+        lock (b)
         {
-            bucket.MovedTo = target;
+            if (remaining is { } r && r < b.Remaining)
+            {
+                b.Remaining = r;
+            }
+
+            if (resetAt is { } t && (b.ResetAt is null || b.ResetAt < t))
+            {
+                b.ResetAt = t;
+            }
         }
     }
 
