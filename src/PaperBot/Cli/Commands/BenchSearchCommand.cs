@@ -17,11 +17,11 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
 
     public string Summary => "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).";
 
-    public string Usage => "bench search [--sizes 10000,100000,1000000] [--queries N] [--dir DIR] [--json]";
+    public string Usage => "bench search [--sizes 10000,100000,1000000] [--queries N] [--store litedb|none] [--dir DIR] [--json]";
 
     public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("json", "sizes", "queries", "dir");
+        args.EnsureOnly("json", "sizes", "queries", "dir", "store");
         if (args.Positionals.Count > 0)
         {
             throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
@@ -32,13 +32,21 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
         var root = args.Get("dir") ?? Path.GetTempPath();
         var work = Path.Combine(root, $"paperbot-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var json = args.Has("json");
+        var storeKind = (args.Get("store") ?? "litedb").Trim().ToLowerInvariant();
+        Func<string, PaperBot.Core.Papers.IPaperStore>? openStore = storeKind switch
+        {
+            "litedb" => path => new LiteDbPaperStore(new LiteDbContext(path)),
+            "none" => null,
+            _ => throw new CliUsageException($"--store must be litedb (ingest = LiteDB upsert + index) or none (index only) (got '{storeKind}')"),
+        };
         var inv = CultureInfo.InvariantCulture;
 
         if (!json)
         {
             await console.Out.WriteLineAsync(string.Create(inv,
                 $"bench search: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):F1} GiB, " +
-                $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {(System.Diagnostics.Debugger.IsAttached ? "debugger" : BuildConfiguration)} build, work dir {work}"));
+                $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC, {(System.Diagnostics.Debugger.IsAttached ? "debugger" : BuildConfiguration)} build, " +
+                $"store {(openStore is null ? "none (index only)" : "LiteDB")}, work dir {work}"));
         }
 
         var results = new List<SearchBenchResult>();
@@ -55,7 +63,7 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                 var r = SearchBenchmark.Run(
                     size,
                     Path.Combine(work, size.ToString(inv)),
-                    path => new LiteDbPaperStore(new LiteDbContext(path)),
+                    openStore,
                     queries,
                     json ? null : msg => console.Out.WriteLine(msg),
                     cancellationToken);
@@ -77,6 +85,7 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(results.Select(r => new
             {
                 papers = r.Papers,
+                store = openStore is null ? "none" : "litedb",
                 store_s = Math.Round(r.StoreTime.TotalSeconds, 2),
                 index_s = Math.Round(r.IndexTime.TotalSeconds, 2),
                 ingest_s = Math.Round(r.IngestTime.TotalSeconds, 2),
