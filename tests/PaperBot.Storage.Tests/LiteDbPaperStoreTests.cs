@@ -142,6 +142,35 @@ public sealed class LiteDbPaperStoreTests : IDisposable
     }
 
     [Fact]
+    public void Deleted_paper_no_longer_absorbs_title_only_sightings()
+    {
+        using var ctx = new LiteDbContext(_dir.File("p.db"));
+        var store = new LiteDbPaperStore(ctx);
+        store.Upsert([P("2401.00001", "Gone Paper")]);
+        Assert.True(store.Delete("2401.00001"));
+        Assert.Equal(new UpsertResult(1, 0, 0), store.Upsert([new Paper { Title = "Gone paper", Sources = ["hf-page"] }]));
+        Assert.Equal(PaperId.FromTitle("Gone Paper"), Assert.Single(store.All()).Id);
+    }
+
+    [Fact]
+    public void Title_only_twins_within_one_batch_merge_with_the_arxiv_record()
+    {
+        using var ctx = new LiteDbContext(_dir.File("p.db"));
+        var store = new LiteDbPaperStore(ctx);
+        var r = store.Upsert([
+            new Paper { Title = "Twin Paper", AuthorCount = 3, Upvotes = 4, Sources = ["hf-page"] },
+            P("2401.00007", "Twin paper", 2),
+            new Paper { Title = "TWIN PAPER", Upvotes = 9, Sources = ["hf-page"] },
+        ]);
+        Assert.Equal(1, store.Count());
+        Assert.Equal(3, r.Total);
+        var p = store.Get("2401.00007")!;
+        Assert.Equal(9, p.Upvotes);
+        Assert.Equal(3, p.AuthorCount);
+        Assert.Empty(store.DeletedSince(0)); // the title id never reached the database
+    }
+
+    [Fact]
     public void Different_arxiv_papers_with_the_same_title_stay_apart()
     {
         using var ctx = new LiteDbContext(_dir.File("p.db"));
