@@ -19,6 +19,8 @@ public sealed class LiteDbContext : IDisposable
     private readonly object _openLock = new();
     private LiteDatabase? _db;
     private FileStream? _lockFile;
+    private SyncPointFileStream? _dataStream;
+    private SyncPointFileStream? _logStream;
     private bool _disposed;
 
     public LiteDbContext(IOptions<StorageOptions> options)
@@ -37,6 +39,26 @@ public sealed class LiteDbContext : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>LiteDB's write-ahead log file next to the database ("name-log.ext", LiteDB's own naming).</summary>
+    internal string LogPath => Path.Combine(
+        Path.GetDirectoryName(DatabasePath) ?? "",
+        Path.GetFileNameWithoutExtension(DatabasePath) + "-log" + Path.GetExtension(DatabasePath));
+
+    /// <summary>
+    /// The durable sync point after a write operation: waits for LiteDB's log writer, checkpoints the log into the
+    /// data file and fsyncs both files. Called once per upsert/delete/record write, not per page.
+    /// </summary>
+    internal void SyncToDisk()
+    {
+        var db = Database;
+        lock (_openLock)
+        {
+            db.Checkpoint();
+            _logStream?.SyncToDisk();
+            _dataStream?.SyncToDisk();
+        }
+    }
 
     /// <summary>Serialises writers that need read-modify-write consistency (the paper upsert and revision counter).</summary>
     internal object WriteLock { get; } = new();
@@ -117,12 +139,11 @@ public sealed class LiteDbContext : IDisposable
         LiteDatabase? db = null;
         try
         {
-            db = new LiteDatabase(new ConnectionString
-            {
-                Filename = DatabasePath,
-                Connection = ConnectionType.Direct,
-                AutoRebuild = false,
-            });
+            // LiteDB's own file streams fsync every time its log writer's queue runs dry (every page or two during a
+            // bulk upsert); these streams leave durability to SyncToDisk, called once per write operation.
+            _dataStream = new SyncPointFileStream(DatabasePath);
+            _logStream = new SyncPointFileStream(LogPath);
+            db = new LiteDatabase(_dataStream, mapper: null, logStream: _logStream);
 
             // Touch the header, the collection list and the meta collection so a damaged file fails here, not later.
             _ = db.GetCollectionNames().ToList();
@@ -222,6 +243,10 @@ public sealed class LiteDbContext : IDisposable
 
     private void ReleaseLock()
     {
+        _dataStream?.Dispose();
+        _dataStream = null;
+        _logStream?.Dispose();
+        _logStream = null;
         _lockFile?.Dispose();
         _lockFile = null;
     }
@@ -238,6 +263,16 @@ public sealed class LiteDbContext : IDisposable
             _disposed = true;
             _db?.Dispose();
             _db = null;
+            try
+            {
+                _logStream?.SyncToDisk();
+                _dataStream?.SyncToDisk();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // Closing anyway: the OS still has every byte that was written.
+            }
+
             ReleaseLock();
         }
     }

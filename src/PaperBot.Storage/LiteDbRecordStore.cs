@@ -39,6 +39,7 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         Collection.Upsert(ToDocument(key, value));
+        _context.SyncToDisk();
     }
 
     public bool TryInsert(string key, T value)
@@ -49,6 +50,7 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
         {
             // Insert on the primary key is atomic inside LiteDB: exactly one concurrent caller wins.
             Collection.Insert(ToDocument(key, value));
+            _context.SyncToDisk();
             return true;
         }
         catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
@@ -60,7 +62,13 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
     public bool Delete(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Collection.Delete(key);
+        var deleted = Collection.Delete(key);
+        if (deleted)
+        {
+            _context.SyncToDisk();
+        }
+
+        return deleted;
     }
 
     public IReadOnlyList<KeyValuePair<string, T>> All() =>

@@ -23,6 +23,30 @@ public sealed class LiteDbPaperStoreTests : IDisposable
     };
 
     [Fact]
+    public void Every_upsert_ends_at_a_sync_point_the_data_file_alone_holds_it()
+    {
+        // A crash right after Upsert returns: only what reached the data file counts (no log, no clean close).
+        var path = _dir.File("live.db");
+        using var ctx = new LiteDbContext(path);
+        var store = new LiteDbPaperStore(ctx);
+        store.Upsert(Enumerable.Range(1, 3000).Select(i => P($"2401.{i:00000}", $"Paper {i}", i)));
+        store.Upsert([P("2401.00007", "Paper 7", 700)]);
+
+        var copy = _dir.File("crash-copy.db");
+        using (var src = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var dst = File.Create(copy))
+        {
+            src.CopyTo(dst);
+        }
+
+        using var reopened = new LiteDbContext(copy);
+        var after = new LiteDbPaperStore(reopened);
+        Assert.Equal(3000, after.Count());
+        Assert.Equal(700, after.Get("2401.00007")!.Upvotes);
+        Assert.Equal(store.CurrentRevision, after.CurrentRevision);
+    }
+
+    [Fact]
     public void Creates_missing_directory_and_persists_across_reopen()
     {
         var path = Path.Combine(_dir.Path, "nested", "deeper", "papers.db");
