@@ -20,6 +20,18 @@ public sealed class SampleCorpusTests : IAsyncLifetime
     private static AskRequest Ask(string q, string conv = "guild:1/channel:2") => new() { ConversationKey = conv, UserId = "u", GuildId = "g", Question = q };
 
     [Fact]
+    public async Task Offline_answer_leads_with_the_best_matching_paper_and_stays_on_topic()
+    {
+        var a = await _host.Assistant.AskAsync(Ask("How can language models reason more efficiently over long outputs?"));
+
+        Assert.False(a.NothingFound, a.Markdown);
+        Assert.StartsWith("Decoder-Hybrid-Decoder Architecture for Efficient Reasoning", a.Citations[0].Title);
+        Assert.InRange(a.Citations.Count, 1, 5);
+        var firstBullet = a.Markdown.Split('\n').First(l => l.StartsWith("- ", StringComparison.Ordinal));
+        Assert.Contains("[1]", firstBullet);
+    }
+
+    [Fact]
     public async Task Offline_answer_is_extractive_from_retrieved_abstracts_with_valid_citations()
     {
         var a = await _host.Assistant.AskAsync(Ask("What do we know about encoder-decoder speech models?"));
@@ -35,16 +47,21 @@ public sealed class SampleCorpusTests : IAsyncLifetime
             Assert.StartsWith("https://", c.Url);
         }
 
-        // Every bullet is a sentence of the cited paper's abstract (or its title), followed by its citation number.
+        // One bullet per paper, in citation order: "- **<title>** [n]: <sentences from that paper's abstract>".
         var bullets = a.Markdown.Split('\n').Where(l => l.StartsWith("- ", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(bullets);
-        foreach (var b in bullets)
+        Assert.Equal(a.Citations.Count, bullets.Count);
+        for (var i = 0; i < bullets.Count; i++)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(b, @"^- (?<text>.+) \[(?<n>\d+)\]$");
-            Assert.True(m.Success, b);
-            var paper = _host.Store.Get(a.Citations[int.Parse(m.Groups["n"].Value) - 1].PaperId)!;
-            var text = m.Groups["text"].Value.TrimEnd('…').Trim('*');
-            Assert.True(paper.Abstract.Replace("\n", " ").Contains(text, StringComparison.Ordinal) || paper.Title.Contains(text, StringComparison.Ordinal), b);
+            var m = System.Text.RegularExpressions.Regex.Match(bullets[i], @"^- \*\*(?<title>.+?)\*\* \[(?<n>\d+)\]: (?<text>.+)$");
+            Assert.True(m.Success, bullets[i]);
+            Assert.Equal(i + 1, int.Parse(m.Groups["n"].Value));
+            var paper = _host.Store.Get(a.Citations[i].PaperId)!;
+            Assert.Equal(paper.Title.Trim(), m.Groups["title"].Value);
+            var abs = System.Text.RegularExpressions.Regex.Replace(paper.Abstract, @"\s+", " ");
+            foreach (var sentence in System.Text.RegularExpressions.Regex.Split(m.Groups["text"].Value, @"(?<=[.!?])\s+(?=[A-Z])"))
+            {
+                Assert.True(abs.Contains(sentence.TrimEnd('…').Trim(), StringComparison.Ordinal), $"not from the abstract of [{i + 1}]: {sentence}");
+            }
         }
 
         Assert.Contains(a.Citations, c => c.Title.Contains("Speech", StringComparison.OrdinalIgnoreCase));

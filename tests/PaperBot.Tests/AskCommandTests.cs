@@ -37,6 +37,24 @@ public sealed class AskCommandTests : IAsyncLifetime
         _dir.Dispose();
     }
 
+    [Fact]
+    public async Task Ask_on_a_brand_new_database_loads_the_sample_and_answers_offline()
+    {
+        var fresh = _dir.File("fresh/new.db");
+        var o = new StringWriter();
+        var e = new StringWriter();
+
+        var code = await CliApp.RunAsync(["--db", fresh, "ask", "encoder-decoder speech models", "--json"], o, e);
+
+        Assert.True(code == 0, e.ToString());
+        var json = JsonNode.Parse(o.ToString())!;
+        Assert.Equal("offline", (string?)json["backend"]);
+        Assert.False((bool)json["nothingFound"]!);
+        Assert.NotEmpty(json["citations"]!.AsArray());
+        using var ctx = new LiteDbContext(fresh);
+        Assert.Equal(336, new LiteDbPaperStore(ctx).Count());
+    }
+
     private async Task<(int Code, string Out, string Err)> RunAsync(Dictionary<string, string?> config, params string[] args)
     {
         var o = new StringWriter();

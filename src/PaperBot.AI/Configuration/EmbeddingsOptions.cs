@@ -27,7 +27,7 @@ public sealed class EmbeddingsOptions : IValidatableObject
     [Range(8, 8192, ErrorMessage = "Embeddings:Dimensions must be between 8 and 8192")]
     public int? Dimensions { get; set; }
 
-    /// <summary>Store vectors as int8 (4× smaller; see docs-ai.md for the measured recall).</summary>
+    /// <summary>Store vectors as int8 (4× smaller; see README.md, "Testing and benchmarks" for the measured recall).</summary>
     public bool Quantize { get; set; } = true;
 
     [Range(1, 2048, ErrorMessage = "Embeddings:BatchSize must be between 1 and 2048")]

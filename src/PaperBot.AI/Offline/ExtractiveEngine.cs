@@ -72,62 +72,77 @@ public sealed class ExtractiveEngine
         }
 
         var n = candidates.Count;
-        var scored = candidates
-            .Select(c =>
+        double Score((Paper Paper, int Rank, int Index, string Sentence, HashSet<string> Terms) c)
+        {
+            double s = 0;
+            foreach (var t in qTerms)
             {
-                double s = 0;
-                foreach (var t in qTerms)
+                if (c.Terms.Contains(t))
                 {
-                    if (c.Terms.Contains(t))
-                    {
-                        s += Math.Log(1 + (double)n / df[t]);
-                    }
+                    s += Math.Log(1 + (double)n / df[t]);
                 }
+            }
 
-                if (s <= 0)
-                {
-                    return (c, Score: 0.0);
-                }
+            // Moderately long sentences over fragments; a title restated as a sentence says little.
+            s /= Math.Pow(Math.Max(6, c.Terms.Count), 0.25);
+            return c.Index == 0 && !string.IsNullOrWhiteSpace(c.Paper.Title) ? s * 0.5 : s;
+        }
 
-                // Prefer higher-ranked papers, sentences not made of only a title, and moderately long sentences.
-                s *= 1.0 + 0.3 / (1 + c.Rank);
-                s /= Math.Pow(Math.Max(6, c.Terms.Count), 0.25);
-                if (c.Index == 0 && !string.IsNullOrWhiteSpace(c.Paper.Title))
-                {
-                    s *= 0.6;
-                }
-
-                return (c, Score: s);
-            })
+        // Retrieval rank is the strongest signal of what the question is about (BM25/hybrid saw the whole abstract),
+        // so papers are taken in rank order, each with its one or two sentences that best match the question.
+        var perPaper = candidates
+            .Select(c => (c, Score: Score(c)))
             .Where(x => x.Score > 0)
-            .OrderByDescending(x => x.Score)
-            .ThenBy(x => x.c.Rank)
-            .ThenBy(x => x.c.Index)
+            .GroupBy(x => x.c.Rank)
+            .OrderBy(g => g.Key)
+            .Select(g => g.OrderByDescending(x => x.Score).ThenBy(x => x.c.Index).ToList())
             .ToList();
-        if (scored.Count == 0)
+        if (perPaper.Count == 0)
         {
             return null;
         }
 
-        var citations = new CitationSet();
-        var lines = new List<string>();
-        var perPaper = new Dictionary<string, int>();
-        foreach (var (c, _) in scored)
+        // Beyond the top three papers, only those whose best sentence is about as relevant as the best one overall.
+        var bestOverall = perPaper.Max(g => g[0].Score);
+        perPaper = perPaper.Where((g, i) => i < 3 || g[0].Score >= 0.7 * bestOverall).ToList();
+
+        // Budget: the best sentence of each paper first (in rank order), then second sentences of the top papers.
+        var chosen = new List<(Paper Paper, int Rank, int Index, string Sentence, HashSet<string> Terms)>();
+        foreach (var g in perPaper.Take(MaxAnswerSentences))
         {
-            if (lines.Count >= MaxAnswerSentences)
+            chosen.Add(g[0].c);
+        }
+
+        foreach (var g in perPaper)
+        {
+            if (chosen.Count >= MaxAnswerSentences)
             {
                 break;
             }
 
-            if (perPaper.GetValueOrDefault(c.Paper.Id) >= 2)
+            // A second sentence only when it is nearly as relevant as the paper's best one.
+            if (g.Count > 1 && g[1].c.Index != 0 && g[1].Score >= 0.6 * g[0].Score)
             {
-                continue;
+                chosen.Add(g[1].c);
+            }
+        }
+
+        var citations = new CitationSet();
+        var lines = new List<string>();
+        foreach (var group in chosen.GroupBy(c => c.Rank).OrderBy(g => g.Key))
+        {
+            var paper = group.First().Paper;
+            var num = citations.NumberOf(paper);
+            var sentences = group.Where(c => c.Index != 0 || string.IsNullOrWhiteSpace(paper.Title)).OrderBy(c => c.Index)
+                .Select(c => TextAnalysis.Truncate(c.Sentence, 400)).ToList();
+            if (sentences.Count == 0 && TextAnalysis.Sentences(paper.Abstract).FirstOrDefault() is { } opening)
+            {
+                // Only the title matched: the abstract's opening sentence says what the paper is about.
+                sentences.Add(TextAnalysis.Truncate(opening, 400));
             }
 
-            perPaper[c.Paper.Id] = perPaper.GetValueOrDefault(c.Paper.Id) + 1;
-            var num = citations.NumberOf(c.Paper);
-            var text = c.Index == 0 && !string.IsNullOrWhiteSpace(c.Paper.Title) ? $"*{c.Paper.Title.Trim()}*" : TextAnalysis.Truncate(c.Sentence, 400);
-            lines.Add($"- {text} [{num}]");
+            var body = sentences.Count > 0 ? string.Join(' ', sentences) : "(no abstract)";
+            lines.Add($"- **{paper.Title.Trim()}** [{num}]: {body}");
         }
 
         var sb = new StringBuilder();

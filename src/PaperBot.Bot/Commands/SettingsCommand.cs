@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using PaperBot.Bot.Digest;
 using PaperBot.Bot.Options;
 using PaperBot.Bot.Permissions;
@@ -13,7 +14,7 @@ namespace PaperBot.Bot.Commands;
 /// /settings trending-channel channel time timezone [top] [topics]: where and when the daily digest goes.
 /// Needs Manage Server, checked from the interaction member's permissions (not only the command's default permissions).
 /// </summary>
-public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider time) : IAutocompleteCommand
+public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider time, IOptions<DigestOptions> digest) : IAutocompleteCommand
 {
     public const string SubCommand = "trending-channel";
 
@@ -57,7 +58,7 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
             throw new CommandException($"`{CommandContext.Sanitize(zoneText)}` is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.");
         }
 
-        var top = context.GetInt("top", 1, 10) ?? 5;
+        var top = context.GetInt("top", 1, 10) ?? digest.Value.Top;
         var topics = Subscription.ParseKeywords(context.GetString("topics") ?? "");
         var value = new GuildSettings
         {
@@ -113,7 +114,7 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
                 },
                 String("time", "Local time HH:MM (24 h), e.g. 09:00", required: true, maxLength: 5),
                 String("timezone", "IANA time zone, e.g. Europe/Berlin", required: true, autocomplete: true, maxLength: 64),
-                Integer("top", "Papers per post (default 5)", 1, 10),
+                Integer("top", "Papers per post (default: Digest:Top, 5)", 1, 10),
                 String("topics", "Only papers about these topics (comma-separated)", maxLength: 300),
             ],
         };

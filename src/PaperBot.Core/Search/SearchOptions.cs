@@ -40,7 +40,7 @@ public sealed class SearchOptions
     public static string DefaultIndexPathFor(string? databasePath) =>
         string.IsNullOrWhiteSpace(databasePath) || databasePath.Trim() == InMemory ? InMemory : databasePath.Trim() + ".index";
 
-    /// <summary>The tuned defaults (see docs-search.md for how they were chosen).</summary>
+    /// <summary>The tuned defaults (see README.md, "Testing and benchmarks" for how they were chosen).</summary>
     public static PaperIndexSettings DefaultIndexSettings { get; } = PaperIndexSettings.Default;
 
     public PaperIndexSettings ToIndexSettings() => new() { K1 = K1, B = B, TitleBoost = TitleBoost, RamBufferMb = RamBufferMb };

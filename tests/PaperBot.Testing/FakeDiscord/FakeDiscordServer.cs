@@ -12,7 +12,7 @@ namespace PaperBot.Testing.FakeDiscord;
 /// A loopback fake of Discord (REST v10 + Gateway v10, JSON) on Kestrel at 127.0.0.1:0. Point the client's
 /// <c>Discord:ApiBaseUrl</c> at <see cref="ApiBaseUrl"/> and its token at <see cref="FakeDiscordOptions.Token"/>.
 /// <see cref="Gateway"/> scripts the gateway (dispatch, faults), <see cref="Rest"/> records REST calls and simulates rate
-/// limits, <see cref="Interactions"/> injects what a user would do. See docs-discord.md.
+/// limits, <see cref="Interactions"/> injects what a user would do. See README.md, "Developer notes".
 /// </summary>
 public sealed class FakeDiscordServer : IAsyncDisposable
 {

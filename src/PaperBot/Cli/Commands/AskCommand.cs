@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
@@ -32,6 +33,8 @@ public sealed class AskCommand(IServiceProvider services, CliConsole console) : 
             throw new CliUsageException("ask needs a question, e.g. paperbot ask \"what is speculative decoding?\"");
         }
 
+        // First use with an empty database: answer from the bundled sample corpus.
+        await services.GetRequiredService<SampleCorpusLoader>().EnsureSampleLoadedAsync(cancellationToken);
         var assistant = services.GetRequiredService<IPaperAssistant>();
         var answer = await assistant.AskAsync(new AskRequest
         {

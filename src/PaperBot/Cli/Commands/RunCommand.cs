@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PaperBot.Bot.Handlers;
 using PaperBot.Hosting;
+using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
@@ -33,6 +34,8 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         // Storage and search calls are synchronous; extra pool threads keep interaction deferrals fast while LLM work runs.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, MinWorkerThreads), io);
+        // First run on an empty database: start from the bundled sample corpus so questions have something to cite.
+        await services.GetRequiredService<SampleCorpusLoader>().EnsureSampleLoadedAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
         await console.Error.WriteLineAsync("PaperBot is running. Press Ctrl+C to stop.");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
