@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PaperBot.Bot.Chat;
 using PaperBot.Bot.Commands;
 using PaperBot.Bot.Digest;
+using PaperBot.Bot.Feed;
 using PaperBot.Bot.Handlers;
 using PaperBot.Bot.Interactions;
 using PaperBot.Bot.Options;
@@ -28,6 +29,7 @@ public static class BotServiceCollectionExtensions
         services.AddBotChat();
         services.AddBotDigest();
         services.AddBotSubscriptions();
+        services.AddBotFeed();
         return services;
     }
 
@@ -98,6 +100,15 @@ public static class BotServiceCollectionExtensions
     {
         services.TryAddSingleton<SubscriptionNotifier>();
         services.AddHostedService<SubscriptionNotifierService>();
+        return services;
+    }
+
+    /// <summary>The paper feed: HF daily papers fetched and stored on a timer while the bot runs ("Feed" section).</summary>
+    public static IServiceCollection AddBotFeed(this IServiceCollection services)
+    {
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<PaperFeed>();
+        services.AddHostedService<PaperFeedService>();
         return services;
     }
 

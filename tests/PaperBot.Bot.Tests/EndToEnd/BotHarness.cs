@@ -41,6 +41,7 @@ public sealed class BotHarness : IAsyncDisposable
             ["Bot:DevGuildId"] = GuildId.ToString(CultureInfo.InvariantCulture),
             ["Bot:Cooldown"] = "00:00:00",
             ["Digest:Enabled"] = "false",
+            ["Feed:Enabled"] = "false",
             ["Ingestion:HfBaseUrl"] = hf.BaseUrl,
             ["Ingestion:MaxRetries"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",

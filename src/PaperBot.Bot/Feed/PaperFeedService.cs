@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PaperBot.Bot.Options;
+
+namespace PaperBot.Bot.Feed;
+
+/// <summary>Runs <see cref="PaperFeed"/> at start and then every <see cref="FeedOptions.Interval"/> (time from <see cref="TimeProvider"/>).</summary>
+public sealed class PaperFeedService(PaperFeed feed, TimeProvider time, IOptions<FeedOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await feed.RunOnceAsync(stoppingToken);
+                await Task.Delay(options.Value.Interval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+}
