@@ -106,4 +106,15 @@ public sealed class ProviderConfigTests : IAsyncLifetime
         var ex = Assert.Throws<OptionsValidationException>(() => AiTestHost.Build(new Dictionary<string, string?> { ["Embeddings:Provider"] = "openai", ["Embeddings:Model"] = "text-embedding-3-small" }));
         Assert.Contains(ex.Failures, f => f.Contains("Embeddings:ApiKey is required for provider openai; set PAPERBOT_Embeddings__ApiKey", StringComparison.Ordinal));
     }
+    [Theory]
+    [InlineData("Llm:Resilience:MaxRetries", "50", "Llm:Resilience:MaxRetries must be between 0 and 10 (got 50)")]
+    [InlineData("Llm:Resilience:AttemptTimeout", "00:00:00", "Llm:Resilience:AttemptTimeout must be between")]
+    [InlineData("Llm:Resilience:TotalTimeout", "00:00:01", "Llm:Resilience:TotalTimeout (00:00:01) must not be shorter than Llm:Resilience:AttemptTimeout")]
+    [InlineData("Llm:Resilience:BreakerFailureRatio", "1.5", "Llm:Resilience:BreakerFailureRatio must be greater than 0 and at most 1")]
+    [InlineData("Embeddings:Resilience:MaxRetries", "-1", "Embeddings:Resilience:MaxRetries must be between 0 and 10 (got -1)")]
+    public void Nested_resilience_settings_are_validated_on_start(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => AiTestHost.Build(new Dictionary<string, string?> { [key] = value }));
+        Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
+    }
 }

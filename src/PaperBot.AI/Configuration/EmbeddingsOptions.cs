@@ -45,7 +45,7 @@ public sealed class EmbeddingsOptions : IValidatableObject
     public bool Enabled => !string.Equals(Provider, "none", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(Provider);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        Enabled
+        (Enabled
             ? ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment, allowNone: true)
-            : [];
+            : []).Concat(Resilience.Validate(SectionName));
 }

@@ -62,7 +62,8 @@ public sealed class LlmOptions : IValidatableObject
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment);
+        ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment)
+            .Concat(Resilience.Validate(SectionName));
 }
 
 public sealed class LlmCommandOptions
@@ -74,10 +75,9 @@ public sealed class LlmCommandOptions
     public int? MaxTokens { get; set; }
 }
 
-/// <summary>Timeouts and retry limits of the named Polly pipelines.</summary>
+/// <summary>Timeouts and retry limits of the named Polly pipelines ("Llm:Resilience", "Embeddings:Resilience").</summary>
 public sealed class ResilienceSettings
 {
-    [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>Base delay of the jittered exponential backoff (used when the server sends no Retry-After).</summary>
@@ -98,6 +98,50 @@ public sealed class ResilienceSettings
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Checked by the owning section's validation (DataAnnotations do not descend into nested objects), with messages
+    /// naming the full key, e.g. "Llm:Resilience:MaxRetries".
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(string section)
+    {
+        var p = section + ":Resilience:";
+        if (MaxRetries is < 0 or > 10)
+        {
+            yield return new ValidationResult($"{p}MaxRetries must be between 0 and 10 (got {MaxRetries}).");
+        }
+
+        foreach (var (name, value, min, max) in new[]
+                 {
+                     ("BaseDelay", BaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1)),
+                     ("MaxRetryAfter", MaxRetryAfter, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+                     ("AttemptTimeout", AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+                     ("TotalTimeout", TotalTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1)),
+                     ("BreakerSamplingDuration", BreakerSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1)),
+                     ("BreakerBreakDuration", BreakerBreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1)),
+                 })
+        {
+            if (value < min || value > max)
+            {
+                yield return new ValidationResult($"{p}{name} must be between {min:c} and {max:c} (got {value:c}).");
+            }
+        }
+
+        if (TotalTimeout < AttemptTimeout)
+        {
+            yield return new ValidationResult($"{p}TotalTimeout ({TotalTimeout:c}) must not be shorter than {p}AttemptTimeout ({AttemptTimeout:c}).");
+        }
+
+        if (BreakerFailureRatio is <= 0 or > 1)
+        {
+            yield return new ValidationResult($"{p}BreakerFailureRatio must be greater than 0 and at most 1 (got {BreakerFailureRatio}).");
+        }
+
+        if (BreakerMinimumThroughput < 2)
+        {
+            yield return new ValidationResult($"{p}BreakerMinimumThroughput must be at least 2 (got {BreakerMinimumThroughput}).");
+        }
+    }
 }
 
 public static class LlmProviders
