@@ -111,10 +111,11 @@ public sealed class Harness : IAsyncDisposable
     /// <summary>Advances fake time in steps until <paramref name="condition"/> holds (real time bounded by <paramref name="timeout"/>).</summary>
     public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline)
+            if (clock.Elapsed > limit)
             {
                 throw new TimeoutException("Condition not met. Gateway: " + Fake.Gateway.Describe());
             }

@@ -74,8 +74,8 @@ public sealed class DiscordResumeBenchmark : IBenchmark
             }
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (received.Count < events && DateTime.UtcNow < deadline)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (received.Count < events && clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(10, cancellationToken);
         }
