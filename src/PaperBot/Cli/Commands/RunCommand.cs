@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using PaperBot.Bot.Handlers;
 using PaperBot.Hosting;
 using PaperBot.Ingestion;
@@ -34,6 +35,12 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         // Storage and search calls are synchronous; extra pool threads keep interaction deferrals fast while LLM work runs.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, MinWorkerThreads), io);
+        // Settings first (what to set is printed, exit 3), before anything touches the database.
+        if (services.GetService<IAsyncStartupValidator>() is { } validator)
+        {
+            await validator.ValidateAsync(cancellationToken);
+        }
+
         // First run on an empty database: start from the bundled sample corpus so questions have something to cite.
         await services.GetRequiredService<SampleCorpusLoader>().EnsureSampleLoadedAsync(cancellationToken);
         await host.StartAsync(cancellationToken);
