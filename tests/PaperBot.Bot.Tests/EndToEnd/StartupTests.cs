@@ -15,6 +15,8 @@ public sealed class StartupTests
         Assert.Contains("PAPERBOT_Discord__Token", stderr);
         Assert.Contains("Discord:ApplicationId is required; set PAPERBOT_Discord__ApplicationId", stderr);
         Assert.Equal(0, h.Discord.Gateway.ConnectionCount);
+        Assert.DoesNotContain("   at ", stderr); // a message, not a stack trace
+        Assert.False(File.Exists(h.DbPath));     // settings are checked before the database is touched
     }
 
     [Fact]
