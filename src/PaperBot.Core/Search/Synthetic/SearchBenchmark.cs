@@ -19,6 +19,9 @@ public sealed record SearchBenchResult(
     long PeakRssBytes)
 {
     public TimeSpan IngestTime => StoreTime + IndexTime;
+
+    /// <summary>Ingest rate into the database (the source of truth): papers / time inside IPaperStore.Upsert.</summary>
+    public double StorePapersPerSecond => StoreTime > TimeSpan.Zero ? Papers / StoreTime.TotalSeconds : double.NaN;
 }
 
 public sealed record LatencySummary(int Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs)

@@ -88,6 +88,7 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                 store = openStore is null ? "none" : "litedb",
                 store_s = Math.Round(r.StoreTime.TotalSeconds, 2),
                 index_s = Math.Round(r.IndexTime.TotalSeconds, 2),
+                store_papers_per_s = double.IsNaN(r.StorePapersPerSecond) ? (double?)null : Math.Round(r.StorePapersPerSecond),
                 ingest_s = Math.Round(r.IngestTime.TotalSeconds, 2),
                 ingest_papers_per_s = Math.Round(r.IngestPapersPerSecond),
                 queries = r.Queries,
@@ -101,12 +102,14 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
             return 0;
         }
 
+        // "ingest" = into the database (the source of truth); the search index is built from it afterwards and is
+        // reported as its own build time and as the end-to-end rate (until every paper is searchable).
         var table = new TextTable()
             .Column("papers", rightAlign: true)
-            .Column("build s", rightAlign: true)
-            .Column("store s", rightAlign: true)
-            .Column("index s", rightAlign: true)
-            .Column("papers/s", rightAlign: true)
+            .Column("ingest s", rightAlign: true)
+            .Column("ingest papers/s", rightAlign: true)
+            .Column("index build s", rightAlign: true)
+            .Column("searchable papers/s", rightAlign: true)
             .Column("p50 ms", rightAlign: true)
             .Column("p95 ms", rightAlign: true)
             .Column("p99 ms", rightAlign: true)
@@ -116,8 +119,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
         {
             table.Row(
                 r.Papers.ToString("N0", inv),
-                r.IngestTime.TotalSeconds.ToString("F1", inv),
                 r.StoreTime.TotalSeconds.ToString("F1", inv),
+                double.IsNaN(r.StorePapersPerSecond) ? "n/a" : r.StorePapersPerSecond.ToString("N0", inv),
                 r.IndexTime.TotalSeconds.ToString("F1", inv),
                 r.IngestPapersPerSecond.ToString("N0", inv),
                 r.All.P50Ms.ToString("F2", inv),
@@ -144,7 +147,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
     {
         var inv = CultureInfo.InvariantCulture;
         return string.Create(inv,
-            $"  ingest {r.IngestTime.TotalSeconds:F1} s (store {r.StoreTime.TotalSeconds:F1} s + index {r.IndexTime.TotalSeconds:F1} s) = {r.IngestPapersPerSecond:N0} papers/s, index {r.IndexBytes / 1048576.0:F0} MB\n" +
+            $"  ingest into the database {r.StoreTime.TotalSeconds:F1} s = {r.StorePapersPerSecond:N0} papers/s; index build {r.IndexTime.TotalSeconds:F1} s; " +
+            $"all searchable after {r.IngestTime.TotalSeconds:F1} s = {r.IngestPapersPerSecond:N0} papers/s; index {r.IndexBytes / 1048576.0:F0} MB\n" +
             $"  {r.Queries} queries: p50 {r.All.P50Ms:F2} ms, p95 {r.All.P95Ms:F2} ms, p99 {r.All.P99Ms:F2} ms, max {r.All.MaxMs:F2} ms " +
             $"(plain p99 {r.Plain.P99Ms:F2}, filtered/sorted p99 {r.Filtered.P99Ms:F2}; thread CPU p50 {r.Cpu.P50Ms:F2} p99 {r.Cpu.P99Ms:F2})\n" +
             $"  peak RSS so far {r.PeakRssBytes / 1048576.0:N0} MB");
