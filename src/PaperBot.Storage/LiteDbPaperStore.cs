@@ -121,108 +121,127 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private (UpsertResult Result, long Revision) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming)
     {
+        var papers = Papers;
+
+        // Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses):
+        // papers by id, then the title-key → ids map in the "titles" collection.
+        var titles = Titles;
+        var known = new Dictionary<string, Paper>(StringComparer.Ordinal);
+        var keyOf = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var byTitle = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var dirtyTitles = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+
+        void Remember(Paper p, string? key)
         {
-            var papers = Papers;
-
-            // Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses):
-            // papers by id, then the title-key → ids map in the "titles" collection.
-            var titles = Titles;
-            var known = new Dictionary<string, Paper>(StringComparer.Ordinal);
-            var keyOf = new Dictionary<string, string?>(StringComparer.Ordinal);
-            var byTitle = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            var dirtyTitles = new HashSet<string>(StringComparer.Ordinal);
-            var stored = new HashSet<string>(StringComparer.Ordinal);
-
-            void Remember(Paper p, string? key)
+            if (known.TryAdd(p.Id, p))
             {
-                if (known.TryAdd(p.Id, p))
-                {
-                    keyOf[p.Id] = key;
-                }
+                keyOf[p.Id] = key;
             }
+        }
 
-            void RememberStored(BsonDocument doc)
+        void RememberStored(BsonDocument doc)
+        {
+            var p = PaperDocument.FromDocument(doc);
+            stored.Add(p.Id);
+            Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
+        }
+
+        void AddTitle(string? key, string id)
+        {
+            if (key is not null && byTitle.TryGetValue(key, out var ids) && !ids.Contains(id))
             {
-                var p = PaperDocument.FromDocument(doc);
-                stored.Add(p.Id);
-                Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
+                ids.Add(id);
+                dirtyTitles.Add(key);
             }
+        }
 
-            void AddTitle(string? key, string id)
+        void RemoveTitle(string? key, string id)
+        {
+            if (key is not null && byTitle.TryGetValue(key, out var ids) && ids.Remove(id))
             {
-                if (key is not null && byTitle.TryGetValue(key, out var ids) && !ids.Contains(id))
-                {
-                    ids.Add(id);
-                    dirtyTitles.Add(key);
-                }
+                dirtyTitles.Add(key);
             }
+        }
 
-            void RemoveTitle(string? key, string id)
+        foreach (var id in incoming.Select(x => x.Paper.Id).Distinct(StringComparer.Ordinal))
+        {
+            if (papers.FindById(id) is { } doc)
             {
-                if (key is not null && byTitle.TryGetValue(key, out var ids) && ids.Remove(id))
-                {
-                    dirtyTitles.Add(key);
-                }
+                RememberStored(doc);
             }
+        }
 
-            foreach (var id in incoming.Select(x => x.Paper.Id).Distinct(StringComparer.Ordinal))
+        foreach (var key in incoming.Select(x => x.TitleKey).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var ids = new List<string>();
+            byTitle[key] = ids;
+            if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
             {
-                if (papers.FindById(id) is { } doc)
+                foreach (var mate in arr.AsArray.Where(v => v.IsString).Select(v => v.AsString))
                 {
-                    RememberStored(doc);
-                }
-            }
-
-            foreach (var key in incoming.Select(x => x.TitleKey).OfType<string>().Distinct(StringComparer.Ordinal))
-            {
-                var ids = new List<string>();
-                byTitle[key] = ids;
-                if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
-                {
-                    foreach (var mate in arr.AsArray.Where(v => v.IsString).Select(v => v.AsString))
+                    if (!known.ContainsKey(mate) && papers.FindById(mate) is { } doc)
                     {
-                        if (!known.ContainsKey(mate) && papers.FindById(mate) is { } doc)
-                        {
-                            RememberStored(doc);
-                        }
+                        RememberStored(doc);
+                    }
 
-                        if (known.ContainsKey(mate))
-                        {
-                            ids.Add(mate);
-                        }
+                    if (known.ContainsKey(mate))
+                    {
+                        ids.Add(mate);
                     }
                 }
             }
+        }
 
-            var changed = new List<string>();
-            var changedSet = new HashSet<string>(StringComparer.Ordinal);
-            var added = new List<string>();
-            var removed = new List<(string Id, string Into)>();
-            int nAdded = 0, nUpdated = 0, nUnchanged = 0;
+        var changed = new List<string>();
+        var changedSet = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<string>();
+        var removed = new List<(string Id, string Into)>();
+        int nAdded = 0, nUpdated = 0, nUnchanged = 0;
 
-            void MarkChanged(string id)
+        void MarkChanged(string id)
+        {
+            if (changedSet.Add(id))
             {
-                if (changedSet.Add(id))
+                changed.Add(id);
+            }
+        }
+
+        foreach (var (p, titleKey) in incoming)
+        {
+            var titleMates = titleKey is not null && byTitle.TryGetValue(titleKey, out var ids) ? ids : null;
+            if (known.TryGetValue(p.Id, out var existing))
+            {
+                var isTitleId = PaperId.IsTitleId(p.Id);
+                if (isTitleId && titleMates?.FirstOrDefault(id => !PaperId.IsTitleId(id)) is { } arxivMate && arxivMate != p.Id)
                 {
-                    changed.Add(id);
+                    // Stale title-id paper while an arXiv one exists: fold into the arXiv paper.
+                    existing = known[arxivMate];
                 }
+
+                if (PaperMerger.Merge(existing, p))
+                {
+                    MarkChanged(existing.Id);
+                    nUpdated++;
+                }
+                else
+                {
+                    nUnchanged++;
+                }
+
+                continue;
             }
 
-            foreach (var (p, titleKey) in incoming)
+            if (titleMates is { Count: > 0 })
             {
-                var titleMates = titleKey is not null && byTitle.TryGetValue(titleKey, out var ids) ? ids : null;
-                if (known.TryGetValue(p.Id, out var existing))
+                if (PaperId.IsTitleId(p.Id))
                 {
-                    var isTitleId = PaperId.IsTitleId(p.Id);
-                    if (isTitleId && titleMates?.FirstOrDefault(id => !PaperId.IsTitleId(id)) is { } arxivMate && arxivMate != p.Id)
+                    // A title-only sighting of a paper we know by arXiv id (or by the same title id).
+                    var mateId = titleMates.FirstOrDefault(id => !PaperId.IsTitleId(id)) ?? titleMates[0];
+                    var mate = known[mateId];
+                    if (PaperMerger.Merge(mate, p))
                     {
-                        // Stale title-id paper while an arXiv one exists: fold into the arXiv paper.
-                        existing = known[arxivMate];
-                    }
-
-                    if (PaperMerger.Merge(existing, p))
-                    {
-                        MarkChanged(existing.Id);
+                        MarkChanged(mate.Id);
                         nUpdated++;
                     }
                     else
@@ -233,104 +252,81 @@ public sealed class LiteDbPaperStore : IPaperStore
                     continue;
                 }
 
-                if (titleMates is { Count: > 0 })
+                if (titleMates.FirstOrDefault(PaperId.IsTitleId) is { } titleId)
                 {
-                    if (PaperId.IsTitleId(p.Id))
+                    // The arXiv id of a paper so far known only by title: take it over.
+                    var old = known[titleId];
+                    var promoted = PaperMerger.Clone(old);
+                    promoted.Id = p.Id;
+                    PaperMerger.Merge(promoted, p);
+                    known.Remove(titleId);
+                    RemoveTitle(titleKey, titleId);
+                    changedSet.Remove(titleId);
+                    changed.Remove(titleId);
+                    if (stored.Remove(titleId))
                     {
-                        // A title-only sighting of a paper we know by arXiv id (or by the same title id).
-                        var mateId = titleMates.FirstOrDefault(id => !PaperId.IsTitleId(id)) ?? titleMates[0];
-                        var mate = known[mateId];
-                        if (PaperMerger.Merge(mate, p))
-                        {
-                            MarkChanged(mate.Id);
-                            nUpdated++;
-                        }
-                        else
-                        {
-                            nUnchanged++;
-                        }
-
-                        continue;
+                        removed.Add((titleId, p.Id));
                     }
 
-                    if (titleMates.FirstOrDefault(PaperId.IsTitleId) is { } titleId)
-                    {
-                        // The arXiv id of a paper so far known only by title: take it over.
-                        var old = known[titleId];
-                        var promoted = PaperMerger.Clone(old);
-                        promoted.Id = p.Id;
-                        PaperMerger.Merge(promoted, p);
-                        known.Remove(titleId);
-                        RemoveTitle(titleKey, titleId);
-                        changedSet.Remove(titleId);
-                        changed.Remove(titleId);
-                        if (stored.Remove(titleId))
-                        {
-                            removed.Add((titleId, p.Id));
-                        }
-
-                        Remember(promoted, titleKey);
-                        AddTitle(titleKey, promoted.Id);
-                        MarkChanged(promoted.Id);
-                        nUpdated++;
-                        continue;
-                    }
+                    Remember(promoted, titleKey);
+                    AddTitle(titleKey, promoted.Id);
+                    MarkChanged(promoted.Id);
+                    nUpdated++;
+                    continue;
                 }
-
-                Remember(p, titleKey);
-                AddTitle(titleKey, p.Id);
-                MarkChanged(p.Id);
-                added.Add(p.Id);
-                nAdded++;
             }
 
-            if (changed.Count == 0 && removed.Count == 0 && dirtyTitles.Count == 0)
-            {
-                return (new UpsertResult(nAdded, nUpdated, nUnchanged), Interlocked.Read(ref _revision));
-            }
-
-            {
-                var rev = Interlocked.Read(ref _revision);
-                var tombstones = Tombstones;
-                foreach (var (id, into) in removed)
-                {
-                    papers.Delete(id);
-                    tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = ++rev, ["MergedInto"] = into });
-                }
-
-                var inserts = new List<BsonDocument>(changed.Count);
-                var updates = new List<BsonDocument>();
-                foreach (var id in changed)
-                {
-                    var p = known[id];
-                    p.Revision = ++rev;
-                    var doc = PaperDocument.ToDocument(p, keyOf[id]);
-                    (stored.Contains(id) ? updates : inserts).Add(doc);
-                }
-
-                if (updates.Count > 0)
-                {
-                    papers.Update(updates);
-                }
-
-                if (inserts.Count > 0)
-                {
-                    papers.InsertBulk(inserts, inserts.Count);
-                }
-                if (added.Count > 0 && tombstones.LongCount() > 0)
-                {
-                    tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
-                }
-
-                foreach (var key in dirtyTitles)
-                {
-                    WriteTitle(titles, key, byTitle[key]);
-                }
-
-                Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
-                return (new UpsertResult(nAdded, nUpdated, nUnchanged), rev);
-            }
+            Remember(p, titleKey);
+            AddTitle(titleKey, p.Id);
+            MarkChanged(p.Id);
+            added.Add(p.Id);
+            nAdded++;
         }
+
+        if (changed.Count == 0 && removed.Count == 0 && dirtyTitles.Count == 0)
+        {
+            return (new UpsertResult(nAdded, nUpdated, nUnchanged), Interlocked.Read(ref _revision));
+        }
+
+        var rev = Interlocked.Read(ref _revision);
+        var tombstones = Tombstones;
+        foreach (var (id, into) in removed)
+        {
+            papers.Delete(id);
+            tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = ++rev, ["MergedInto"] = into });
+        }
+
+        var inserts = new List<BsonDocument>(changed.Count);
+        var updates = new List<BsonDocument>();
+        foreach (var id in changed)
+        {
+            var p = known[id];
+            p.Revision = ++rev;
+            var doc = PaperDocument.ToDocument(p, keyOf[id]);
+            (stored.Contains(id) ? updates : inserts).Add(doc);
+        }
+
+        if (updates.Count > 0)
+        {
+            papers.Update(updates);
+        }
+
+        if (inserts.Count > 0)
+        {
+            papers.InsertBulk(inserts, inserts.Count);
+        }
+        if (added.Count > 0 && tombstones.LongCount() > 0)
+        {
+            tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
+        }
+
+        foreach (var key in dirtyTitles)
+        {
+            WriteTitle(titles, key, byTitle[key]);
+        }
+
+        Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
+        return (new UpsertResult(nAdded, nUpdated, nUnchanged), rev);
     }
 
     public Paper? Get(string id)

@@ -135,9 +135,9 @@ public sealed class ExtractiveEngine
             var num = citations.NumberOf(paper);
             var sentences = group.Where(c => c.Index != 0 || string.IsNullOrWhiteSpace(paper.Title)).OrderBy(c => c.Index)
                 .Select(c => TextAnalysis.Truncate(c.Sentence, 400)).ToList();
-            if (sentences.Count == 0 && TextAnalysis.Sentences(paper.Abstract).FirstOrDefault() is { } opening)
+            if (sentences.Count == 0 && candidates.FirstOrDefault(c => c.Rank == group.Key && c.Index == 1) is { Sentence: { } opening })
             {
-                // Only the title matched: the abstract's opening sentence says what the paper is about.
+                // Only the title (candidate 0) matched: the abstract's opening sentence (candidate 1) says what the paper is about.
                 sentences.Add(TextAnalysis.Truncate(opening, 400));
             }
 

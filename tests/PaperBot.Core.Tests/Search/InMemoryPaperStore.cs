@@ -37,7 +37,7 @@ internal sealed class InMemoryPaperStore : IPaperStore
         {
             foreach (var p in papers)
             {
-                var copy = Clone(p);
+                var copy = PaperMerger.Clone(p);
                 copy.Revision = ++_revision;
                 if (_papers.ContainsKey(p.Id))
                 {
@@ -59,7 +59,7 @@ internal sealed class InMemoryPaperStore : IPaperStore
     {
         lock (_gate)
         {
-            return _papers.TryGetValue(id, out var p) ? Clone(p) : null;
+            return _papers.TryGetValue(id, out var p) ? PaperMerger.Clone(p) : null;
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed class InMemoryPaperStore : IPaperStore
     {
         lock (_gate)
         {
-            return ids.Where(_papers.ContainsKey).Select(id => Clone(_papers[id])).ToList();
+            return ids.Where(_papers.ContainsKey).Select(id => PaperMerger.Clone(_papers[id])).ToList();
         }
     }
 
@@ -83,7 +83,7 @@ internal sealed class InMemoryPaperStore : IPaperStore
     {
         lock (_gate)
         {
-            return _papers.Values.Select(Clone).ToList();
+            return _papers.Values.Select(PaperMerger.Clone).ToList();
         }
     }
 
@@ -91,7 +91,7 @@ internal sealed class InMemoryPaperStore : IPaperStore
     {
         lock (_gate)
         {
-            return _papers.Values.Where(p => p.Revision > revision).OrderBy(p => p.Revision).Select(Clone).ToList();
+            return _papers.Values.Where(p => p.Revision > revision).OrderBy(p => p.Revision).Select(PaperMerger.Clone).ToList();
         }
     }
 
@@ -126,25 +126,8 @@ internal sealed class InMemoryPaperStore : IPaperStore
                 .OrderByDescending(p => p.Upvotes ?? 0)
                 .ThenByDescending(p => p.FeaturedOn ?? p.Published)
                 .Take(top)
-                .Select(Clone)
+                .Select(PaperMerger.Clone)
                 .ToList();
         }
     }
-
-    private static Paper Clone(Paper p) => new()
-    {
-        Id = p.Id,
-        ArxivId = p.ArxivId,
-        Title = p.Title,
-        Abstract = p.Abstract,
-        Authors = [.. p.Authors],
-        AuthorCount = p.AuthorCount,
-        Organization = p.Organization,
-        Published = p.Published,
-        FeaturedOn = p.FeaturedOn,
-        Upvotes = p.Upvotes,
-        Keywords = [.. p.Keywords],
-        Sources = [.. p.Sources],
-        Revision = p.Revision,
-    };
 }

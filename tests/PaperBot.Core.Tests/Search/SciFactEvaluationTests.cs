@@ -11,20 +11,26 @@ namespace PaperBot.Core.Tests.Search;
 /// </summary>
 public sealed class SciFactEvaluationTests(ITestOutputHelper output)
 {
+    /// <summary>Loaded once for both tests (5,183 abstracts); null when ../shared is not there.</summary>
+    private static readonly Lazy<BeirDataset?> SciFact = new(() =>
+    {
+        var dir = TestPaths.SciFactDir;
+        return Directory.Exists(dir)
+            ? BeirDataset.Load(
+                Path.Combine(dir, "corpus.jsonl.gz"),
+                Path.Combine(dir, "topics.beir-v1.0.0-scifact.test.tsv.gz"),
+                Path.Combine(dir, "qrels.beir-v1.0.0-scifact.test.txt"))
+            : null;
+    });
+
     [Fact]
     public void SciFact_ndcg_at_10_meets_the_bar_with_the_product_defaults()
     {
-        var dir = TestPaths.SciFactDir;
-        if (!Directory.Exists(dir))
+        if (SciFact.Value is not { } data)
         {
-            output.WriteLine($"SKIPPED: SciFact data not found at {dir} (../shared/benchmarks/scifact)");
+            output.WriteLine($"SKIPPED: SciFact data not found at {TestPaths.SciFactDir} (../shared/benchmarks/scifact)");
             return;
         }
-
-        var data = BeirDataset.Load(
-            Path.Combine(dir, "corpus.jsonl.gz"),
-            Path.Combine(dir, "topics.beir-v1.0.0-scifact.test.tsv.gz"),
-            Path.Combine(dir, "qrels.beir-v1.0.0-scifact.test.txt"));
         Assert.Equal(5183, data.Corpus.Count);
         Assert.Equal(300, data.Queries.Count);
 
@@ -39,17 +45,11 @@ public sealed class SciFactEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void Anserini_flat_configuration_reproduces_its_published_figure()
     {
-        var dir = TestPaths.SciFactDir;
-        if (!Directory.Exists(dir))
+        if (SciFact.Value is not { } data)
         {
-            output.WriteLine($"SKIPPED: SciFact data not found at {dir} (../shared/benchmarks/scifact)");
+            output.WriteLine($"SKIPPED: SciFact data not found at {TestPaths.SciFactDir} (../shared/benchmarks/scifact)");
             return;
         }
-
-        var data = BeirDataset.Load(
-            Path.Combine(dir, "corpus.jsonl.gz"),
-            Path.Combine(dir, "topics.beir-v1.0.0-scifact.test.tsv.gz"),
-            Path.Combine(dir, "qrels.beir-v1.0.0-scifact.test.txt"));
 
         // Anserini regressions-beir-v1.0.0-scifact.flat: nDCG@10 0.6789, R@100 0.9253 (k1 0.9, b 0.4, title+text).
         var r = BeirEvaluator.Run(data, new() { K1 = 0.9f, B = 0.4f, TitleBoost = 0 });
