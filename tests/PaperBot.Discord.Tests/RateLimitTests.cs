@@ -36,6 +36,38 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task A_channels_second_request_waits_for_its_first_while_the_bucket_hash_is_learnt_elsewhere()
+    {
+        var time = Harness.NewTime();
+        await using var h = await Harness.StartAsync(time);
+        var channel1 = new RestRoute(HttpMethod.Post, "/channels/{channel_id}/messages", "/channels/1/messages", "1");
+        var channel2 = new RestRoute(HttpMethod.Post, "/channels/{channel_id}/messages", "/channels/2/messages", "2");
+
+        var first = await h.Limits.AcquireAsync(channel2, CancellationToken.None); // hash unknown yet: in flight
+        var other = await h.Limits.AcquireAsync(channel1, CancellationToken.None);
+        await other.CompleteAsync(Ok(remaining: 4));                               // the hash is learnt from channel 1
+
+        var second = h.Limits.AcquireAsync(channel2, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(second.IsCompleted); // not in flight next to the first request of its channel
+
+        await first.CompleteAsync(Ok(remaining: 3));
+        using var lease = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("b-test:2", h.Limits.GetBucketState(channel2)!.Value.Id);
+        Assert.Equal(2, h.Limits.GetBucketState(channel2)!.Value.Remaining);
+    }
+
+    private static HttpResponseMessage Ok(int remaining)
+    {
+        var r = new HttpResponseMessage(HttpStatusCode.OK);
+        r.Headers.Add("X-RateLimit-Bucket", "b-test");
+        r.Headers.Add("X-RateLimit-Limit", "5");
+        r.Headers.Add("X-RateLimit-Remaining", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        r.Headers.Add("X-RateLimit-Reset-After", "1.000");
+        return r;
+    }
+
+    [Fact]
     public async Task Bucket_429_waits_retry_after_then_retries()
     {
         var time = Harness.NewTime();

@@ -218,8 +218,18 @@ public sealed class RateLimitManager
 
     private Bucket GetOrCreate(RestRoute route)
     {
-        var key = _routeToHash.TryGetValue(route.RouteKey, out var hash) ? hash + ":" + route.Major : route.RouteKey + ":" + route.Major;
-        return _buckets.GetOrAdd(key, static k => new Bucket(k));
+        var routeKey = route.RouteKey + ":" + route.Major;
+        if (!_routeToHash.TryGetValue(route.RouteKey, out var hash))
+        {
+            return _buckets.GetOrAdd(routeKey, static k => new Bucket(k));
+        }
+
+        // The hash may have been learnt (from another channel) while this channel's first request is still in flight on
+        // the bucket used before the hash was known. Queue behind that bucket (AcquireAsync follows it to the hashed
+        // bucket when it moves) so two requests are never in flight to the same Discord bucket.
+        return _buckets.TryGetValue(routeKey, out var pending)
+            ? pending
+            : _buckets.GetOrAdd(hash + ":" + route.Major, static k => new Bucket(k));
     }
 
     internal async Task CompleteAsync(Lease lease, HttpResponseMessage response)
