@@ -25,7 +25,14 @@ public sealed record SearchQuery(string Text)
     public SearchSort Sort { get; init; } = SearchSort.Relevance;
 }
 
-public sealed record SearchHit(Paper Paper, float Score, string Snippet);
+public sealed record SearchHit(Paper Paper, float Score, string Snippet)
+{
+    /// <summary>
+    /// Calibrated relevance of this hit to the query, 0..1 (comparable across queries, unlike <see cref="Score"/>),
+    /// or null when the retriever cannot tell. The answer layer uses it to say "nothing relevant".
+    /// </summary>
+    public double? Relevance { get; init; }
+}
 
 /// <summary>Retrieval over the paper store (BM25 via Lucene; hybrid when embeddings are configured).</summary>
 public interface ISearchService
