@@ -2,12 +2,14 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using PaperBot.AI.Budget;
 using PaperBot.AI.Configuration;
 using PaperBot.AI.Embeddings;
 using PaperBot.AI.Llm;
 using PaperBot.AI.Memory;
 using PaperBot.AI.Offline;
+using PaperBot.AI.Orchestration;
 using PaperBot.AI.Plugins;
 using PaperBot.AI.Prompts;
 using PaperBot.AI.Resilience;
@@ -29,25 +31,25 @@ public static class AiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<LlmOptions>().BindConfiguration(LlmOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddingsOptions>().BindConfiguration(EmbeddingsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AnswersOptions>().BindConfiguration(AnswersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAiResiliencePipelines();
+        // SK's connectors (OpenAI and Azure OpenAI) own the wire format; Polly owns retries and timeouts.
         services.AddHttpClient(ChatBackend.HttpClientName)
-            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan) // Polly owns the timeouts
-            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.LlmPipeline))
-            .AddHttpMessageHandler(sp =>
-            {
-                var o = sp.GetRequiredService<IOptions<LlmOptions>>().Value;
-                return AzureOpenAIHandler.For(o.Provider, o.AzureApiVersion);
-            });
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.LlmPipeline));
 
         services.TryAddSingleton<PromptLibrary>();
         services.TryAddSingleton<TokenCounter>();
         services.TryAddSingleton<ConversationMemory>();
         services.TryAddSingleton<TokenBudget>();
         services.TryAddSingleton<ExtractiveEngine>();
+        services.TryAddSingleton<CorpusStats>();
         services.TryAddSingleton<OfflinePlanner>();
         services.TryAddSingleton<ChatBackend>();
+        services.TryAddSingleton<UsageEstimator>();
+        services.AddPaperBotKernel();
         services.AddHttpClient(EmbeddingsHttpClientName)
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.EmbeddingsPipeline))
@@ -75,6 +77,26 @@ public static class AiServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<HybridRetriever>(sp)
             : ActivatorUtilities.CreateInstance<LexicalRetriever>(sp));
         services.TryAddSingleton<IPaperAssistant, PaperAssistant>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one Kernel, the SK way: <c>AddKernel()</c> (a Kernel per resolution over the resolving scope's services),
+    /// the "papers" plugin registered once as a singleton <see cref="Microsoft.SemanticKernel.KernelPlugin"/>, the
+    /// filters as DI services (argument normalisation, retrieval recording, the tool-round cap), the per-turn
+    /// <see cref="AnswerTurn"/> as a scoped service, and model selection for prompt functions through an
+    /// <see cref="Microsoft.SemanticKernel.IAIServiceSelector"/>.
+    /// </summary>
+    public static IServiceCollection AddPaperBotKernel(this IServiceCollection services)
+    {
+        services.AddKernel();
+        services.TryAddSingleton<PaperPlugins>();
+        services.AddSingleton(sp => Microsoft.SemanticKernel.KernelPluginFactory.CreateFromObject(sp.GetRequiredService<PaperPlugins>(), PaperPlugins.PluginName));
+        services.AddScoped<AnswerTurn>();
+        services.AddSingleton<Microsoft.SemanticKernel.IFunctionInvocationFilter, ToolArgumentFilter>();
+        services.AddSingleton<Microsoft.SemanticKernel.IFunctionInvocationFilter, RetrievalRecordingFilter>();
+        services.AddSingleton<Microsoft.SemanticKernel.IAutoFunctionInvocationFilter, ToolRoundFilter>();
+        services.TryAddSingleton<Microsoft.SemanticKernel.IAIServiceSelector, ChatBackendServiceSelector>();
         return services;
     }
 }

@@ -72,8 +72,14 @@ public sealed record AssistantAnswer
     /// <summary>"llm" or "offline": which backend produced the text.</summary>
     public string Backend { get; init; } = "offline";
 
-    /// <summary>True when retrieval found nothing relevant (the answer says so instead of guessing).</summary>
+    /// <summary>True when retrieval found nothing relevant (the answer says so instead of guessing, and cites nothing).</summary>
     public bool NothingFound { get; init; }
+
+    /// <summary>
+    /// True when the answer says the question's premise is not supported: a named paper or model the database does
+    /// not have, or a claim the cited abstract contradicts (the answer then quotes what it says).
+    /// </summary>
+    public bool PremiseUnsupported { get; init; }
 }
 
 public sealed record DigestLines(IReadOnlyList<string> Lines, bool UsedFallback, string? Notice, TokenUsage Usage);

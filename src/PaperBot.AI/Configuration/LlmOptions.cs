@@ -45,6 +45,10 @@ public sealed class LlmOptions : IValidatableObject
     [Range(1, 50, ErrorMessage = "Llm:SearchTop must be between 1 and 50")]
     public int SearchTop { get; set; } = 6;
 
+    /// <summary>Model responses that may ask for tools in one turn; past it the turn is answered from what was retrieved.</summary>
+    [Range(1, 20, ErrorMessage = "Llm:MaxToolRounds must be between 1 and 20")]
+    public int MaxToolRounds { get; set; } = 4;
+
     public ResilienceSettings Resilience { get; set; } = new();
 
     public bool IsOffline => string.Equals(Provider, LlmProviders.Offline, StringComparison.OrdinalIgnoreCase);

@@ -34,8 +34,19 @@ public static partial class ReferenceResolver
     [GeneratedRegex(@"\b(both|all of them|them|those|these|all three|all two)\b", RegexOptions.IgnoreCase)]
     private static partial Regex All();
 
-    [GeneratedRegex(@"\b(that one|this one|that paper|this paper|the paper|it|that|this)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(that one|this one|that paper|this paper|the paper|it|that|this)\b(?!\s+(?:year|week|month|time|way|area|field|topic|kind|sort|type|problem|question)\b)", RegexOptions.IgnoreCase)]
     private static partial Regex Single();
+
+    /// <summary>
+    /// True when the only reference in <paramref name="text"/> is a pronoun ("it", "this", "that one"): such a question
+    /// refers back only if it brings no new topic, which the caller decides.
+    /// </summary>
+    public static bool IsPronounOnly(string text) =>
+        !FirstN().IsMatch(text) && !LastN().IsMatch(text) && !Ordinal().IsMatch(text) && !Numbered().IsMatch(text) && !All().IsMatch(text) && Single().IsMatch(text);
+
+    /// <summary>The text without its reference words (what is left is the question's own topic).</summary>
+    public static string WithoutReferences(string text) =>
+        Single().Replace(All().Replace(Numbered().Replace(Ordinal().Replace(LastN().Replace(FirstN().Replace(text, " "), " "), " "), " "), " "), " ");
 
     public static IReadOnlyList<string> Resolve(string text, IReadOnlyList<string> previous)
     {

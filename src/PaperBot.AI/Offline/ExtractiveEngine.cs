@@ -6,154 +6,111 @@ namespace PaperBot.AI.Offline;
 
 /// <summary>
 /// The honest offline backend: everything it says is a sentence copied from a retrieved abstract, with its citation.
-/// Answers pick and order the sentences most relevant to the question; summaries pick the sentences that state the
-/// contribution/result; comparisons fill a table per aspect and say "not stated" where an abstract is silent.
+/// Answers are evidence-first: each paper contributes the sentences that answer the question's need (a number for
+/// "how much", the method for "how does", the data for "what data"), weighted by how much of the question's rare
+/// vocabulary they carry; background and motivation sentences are used only when nothing else matches. Comparisons
+/// fill each aspect with a sentence chosen by that aspect's cues, never one sentence for two aspects.
 /// </summary>
 public sealed class ExtractiveEngine
 {
     public const string NotStated = "not stated";
 
+    public const int MaxSentenceChars = 600;
+
     public static readonly IReadOnlyList<string> DefaultAspects = ["Task", "Method", "Data", "Results", "Limitations"];
 
-    private static readonly Dictionary<string, string[]> AspectCues = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["Task"] = ["task", "problem", "challenge", "address", "aim", "goal", "tackle", "study", "question"],
-        ["Method"] = ["propose", "introduce", "present", "method", "approach", "framework", "architecture", "technique", "algorithm", "model", "design", "pipeline"],
-        ["Data"] = ["dataset", "corpus", "trained on", "benchmark", "data", "collect", "annotat", "sample", "evaluat", "train"],
-        ["Results"] = ["outperform", "achiev", "improv", "state-of-the-art", "sota", "result", "accuracy", "gain", "surpass", "%", "better"],
-        ["Limitations"] = ["limitation", "limited", "fail", "drawback", "future work", "remain", "challeng", "cannot", "however", "weakness"],
-    };
+    /// <summary>Papers in an answer (the top one gets up to two sentences, the others one).</summary>
+    public int MaxAnswerPapers { get; init; } = 3;
 
-    private static readonly string[] ContributionCues = ["we propose", "we introduce", "we present", "this paper", "in this work", "we develop", "we study", "we show", "we find", "our "];
-    private static readonly string[] ResultCues = ["outperform", "achiev", "improv", "state-of-the-art", "surpass", "results show", "experiments", "demonstrat"];
-
-    /// <summary>Maximum sentences in an answer.</summary>
-    public int MaxAnswerSentences { get; init; } = 5;
+    /// <summary>A scored sentence of one paper.</summary>
+    public sealed record Scored(Paper Paper, int Index, string Sentence, double Score, double Coverage);
 
     /// <summary>
-    /// Picks the abstract sentences most relevant to <paramref name="question"/> from <paramref name="papers"/> (ordered
-    /// by retrieval rank). Returns null when no sentence shares a content term with the question (nothing relevant).
+    /// The evidence-first answer from <paramref name="papers"/> (already judged relevant, in rank order), or null
+    /// when there is nothing to say.
     /// </summary>
-    public ExtractiveText? Answer(string question, IReadOnlyList<Paper> papers)
+    public ExtractiveText? Answer(string question, IReadOnlyList<Paper> papers, CorpusStats.Snapshot stats, string? lead = null)
     {
-        var qTerms = TextAnalysis.Terms(question).Distinct().ToList();
-        if (qTerms.Count == 0 || papers.Count == 0)
+        if (papers.Count == 0)
         {
             return null;
         }
 
-        var candidates = new List<(Paper Paper, int Rank, int Index, string Sentence, HashSet<string> Terms)>();
-        for (var r = 0; r < papers.Count; r++)
-        {
-            var p = papers[r];
-            var sentences = TextAnalysis.Sentences(p.Abstract);
-            if (!string.IsNullOrWhiteSpace(p.Title))
-            {
-                sentences.Insert(0, p.Title.Trim().TrimEnd('.') + ".");
-            }
-
-            for (var i = 0; i < sentences.Count; i++)
-            {
-                candidates.Add((p, r, i, sentences[i], TextAnalysis.Terms(sentences[i]).ToHashSet()));
-            }
-        }
-
-        // IDF over the candidate sentences: a term in every sentence says little.
-        var df = new Dictionary<string, int>();
-        foreach (var c in candidates)
-        {
-            foreach (var t in qTerms)
-            {
-                if (c.Terms.Contains(t))
-                {
-                    df[t] = df.GetValueOrDefault(t) + 1;
-                }
-            }
-        }
-
-        var n = candidates.Count;
-        double Score((Paper Paper, int Rank, int Index, string Sentence, HashSet<string> Terms) c)
-        {
-            double s = 0;
-            foreach (var t in qTerms)
-            {
-                if (c.Terms.Contains(t))
-                {
-                    s += Math.Log(1 + (double)n / df[t]);
-                }
-            }
-
-            // Moderately long sentences over fragments; a title restated as a sentence says little.
-            s /= Math.Pow(Math.Max(6, c.Terms.Count), 0.25);
-            return c.Index == 0 && !string.IsNullOrWhiteSpace(c.Paper.Title) ? s * 0.5 : s;
-        }
-
-        // Retrieval rank is the strongest signal of what the question is about (BM25/hybrid saw the whole abstract),
-        // so papers are taken in rank order, each with its one or two sentences that best match the question.
-        var perPaper = candidates
-            .Select(c => (c, Score: Score(c)))
-            .Where(x => x.Score > 0)
-            .GroupBy(x => x.c.Rank)
-            .OrderBy(g => g.Key)
-            .Select(g => g.OrderByDescending(x => x.Score).ThenBy(x => x.c.Index).ToList())
-            .ToList();
-        if (perPaper.Count == 0)
-        {
-            return null;
-        }
-
-        // Beyond the top three papers, only those whose best sentence is about as relevant as the best one overall.
-        var bestOverall = perPaper.Max(g => g[0].Score);
-        perPaper = perPaper.Where((g, i) => i < 3 || g[0].Score >= 0.7 * bestOverall).ToList();
-
-        // Budget: the best sentence of each paper first (in rank order), then second sentences of the top papers.
-        var chosen = new List<(Paper Paper, int Rank, int Index, string Sentence, HashSet<string> Terms)>();
-        foreach (var g in perPaper.Take(MaxAnswerSentences))
-        {
-            chosen.Add(g[0].c);
-        }
-
-        foreach (var g in perPaper)
-        {
-            if (chosen.Count >= MaxAnswerSentences)
-            {
-                break;
-            }
-
-            // A second sentence only when it is nearly as relevant as the paper's best one.
-            if (g.Count > 1 && g[1].c.Index != 0 && g[1].Score >= 0.6 * g[0].Score)
-            {
-                chosen.Add(g[1].c);
-            }
-        }
-
+        var need = QuestionNeed.Of(question);
         var citations = new CitationSet();
         var lines = new List<string>();
-        foreach (var group in chosen.GroupBy(c => c.Rank).OrderBy(g => g.Key))
+        for (var r = 0; r < papers.Count && lines.Count < MaxAnswerPapers; r++)
         {
-            var paper = group.First().Paper;
-            var num = citations.NumberOf(paper);
-            var sentences = group.Where(c => c.Index != 0 || string.IsNullOrWhiteSpace(paper.Title)).OrderBy(c => c.Index)
-                .Select(c => TextAnalysis.Truncate(c.Sentence, 400)).ToList();
-            if (sentences.Count == 0 && candidates.FirstOrDefault(c => c.Rank == group.Key && c.Index == 1) is { Sentence: { } opening })
+            var p = papers[r];
+            var ranked = Rank(question, p, stats, need);
+            var picked = new List<Scored>();
+            if (ranked.Count > 0)
             {
-                // Only the title (candidate 0) matched: the abstract's opening sentence (candidate 1) says what the paper is about.
-                sentences.Add(TextAnalysis.Truncate(opening, 400));
+                picked.Add(ranked[0]);
+                if (r == 0 && ranked.Count > 1 && ranked[1].Score >= 0.6 * ranked[0].Score && ranked[1].Score > 0)
+                {
+                    picked.Add(ranked[1]);
+                }
             }
 
-            var body = sentences.Count > 0 ? string.Join(' ', sentences) : "(no abstract)";
-            lines.Add($"- **{paper.Title.Trim()}** [{num}]: {body}");
+            var body = picked.Count == 0
+                ? "(no abstract)"
+                : string.Join(' ', picked.OrderBy(s => s.Index).Select(s => MarkdownText.Escape(TextAnalysis.Truncate(s.Sentence, MaxSentenceChars))));
+            lines.Add($"- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {body}");
         }
 
-        var sb = new StringBuilder();
-        sb.Append("From the abstracts of the most relevant papers I found:\n\n");
-        sb.AppendJoin('\n', lines);
+        var sb = new StringBuilder(lead ?? "From the abstracts of the most relevant papers I found:");
+        sb.Append("\n\n").AppendJoin('\n', lines);
         return new ExtractiveText(sb.ToString(), citations.Citations);
+    }
+
+    /// <summary>The paper's abstract sentences, best answer to the question first.</summary>
+    public static List<Scored> Rank(string question, Paper paper, CorpusStats.Snapshot stats, NeedKind? need = null)
+    {
+        var n = need ?? QuestionNeed.Of(question);
+        var q = TextAnalysis.Terms(question).Distinct().ToList();
+        var weights = q.ToDictionary(t => t, stats.Idf);
+        var total = weights.Values.Sum();
+        var sentences = TextAnalysis.Sentences(paper.Abstract);
+        var scored = new List<Scored>(sentences.Count);
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            var s = sentences[i];
+            var terms = TextAnalysis.Terms(s).ToHashSet();
+            var coverage = total <= 0 ? 0 : q.Where(terms.Contains).Sum(t => weights[t]) / total;
+            var score = coverage + 0.3 * SentenceCues.Fit(s, n);
+            if (SentenceCues.IsBackground(s))
+            {
+                score *= 0.5;
+            }
+
+            scored.Add(new Scored(paper, i, s, score, coverage));
+        }
+
+        return scored.OrderByDescending(s => s.Score).ThenBy(s => s.Index).ToList();
+    }
+
+    /// <summary>
+    /// Share of the question's vocabulary weight (idf) that the paper's title and abstract carry, 0..1: the lexical
+    /// relevance used when retrieval gives no calibrated relevance. Words the database has never seen count fully
+    /// against it, so "sourdough crumb" matches no paper however many common words it shares.
+    /// </summary>
+    public static double LexicalRelevance(string question, Paper paper, CorpusStats.Snapshot stats)
+    {
+        var q = TextAnalysis.Terms(question).Distinct().ToList();
+        if (q.Count == 0)
+        {
+            return 0;
+        }
+
+        var doc = TextAnalysis.Terms(paper.Title + " " + paper.Abstract + " " + string.Join(' ', paper.Keywords)).ToHashSet();
+        var total = q.Sum(stats.Idf);
+        return total <= 0 ? 0 : q.Where(doc.Contains).Sum(stats.Idf) / total;
     }
 
     /// <summary>
     /// True when the paper (title + abstract) covers at least a third of the question's content terms (at least one):
-    /// BM25 returns anything sharing a word, this keeps "nothing relevant" honest.
+    /// the cheap check the LLM path uses to tell "nothing relevant" from an answer.
     /// </summary>
     public static bool IsRelevant(string question, Paper paper)
     {
@@ -177,30 +134,36 @@ public sealed class ExtractiveEngine
             return [];
         }
 
-        int Contribution() => Best(sentences, ContributionCues, preferShort: style == SummaryStyle.Eli5) ?? 0;
-        int? Result() => Best(sentences, ResultCues, preferShort: style == SummaryStyle.Eli5);
-        var idx = new SortedSet<int> { Contribution() };
+        var method = Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : 0) ?? Best(sentences, s => SentenceCues.IsBackground(s) ? 0 : 0.5) ?? 0;
+        var result = Best(sentences, s => SentenceCues.HasNumber(s) && SentenceCues.IsFinding(s) ? 2 : SentenceCues.IsFinding(s) ? 1 : 0);
+        var idx = new SortedSet<int> { method };
         switch (style)
         {
             case SummaryStyle.Tldr:
-                if (Result() is { } r)
+                if (result is { } r)
                 {
                     idx.Add(r);
                 }
 
                 break;
             case SummaryStyle.Eli5:
-                // The shortest plain sentences: the problem (usually first) and the contribution.
-                if (sentences[0].Length < 220)
+                // No LLM: the plainest sentences the abstract has: the shortest one that states the problem or goal
+                // (usually the opening) next to the contribution.
+                if (Best(sentences, s => s.Length < 220 && (SentenceCues.IsTask(s) || SentenceCues.IsBackground(s)) ? 300.0 / s.Length : 0) is { } plain)
                 {
-                    idx.Add(0);
+                    idx.Add(plain);
                 }
 
                 break;
             case SummaryStyle.Technical:
-                foreach (var cue in new[] { AspectCues["Method"], AspectCues["Data"], ResultCues })
+                foreach (var pick in new[]
+                         {
+                             Best(sentences, s => SentenceCues.IsData(s) ? 1 : 0),
+                             result,
+                             Best(sentences, s => SentenceCues.IsOwnLimitation(s) ? 1 : 0),
+                         })
                 {
-                    if (Best(sentences, cue, preferShort: false) is { } i)
+                    if (pick is { } i)
                     {
                         idx.Add(i);
                     }
@@ -209,23 +172,67 @@ public sealed class ExtractiveEngine
                 break;
         }
 
-        var max = style == SummaryStyle.Technical ? 400 : 260;
+        var max = style == SummaryStyle.Technical ? MaxSentenceChars : 400;
         return idx.Take(style == SummaryStyle.Technical ? 5 : 2).Select(i => TextAnalysis.Truncate(sentences[i], max)).ToList();
     }
 
-    /// <summary>The abstract's sentence about <paramref name="aspect"/>, or "not stated".</summary>
-    public static string AspectCell(Paper p, string aspect)
+    /// <summary>
+    /// One cell per aspect, each the abstract sentence that best fits that aspect's cues, or "not stated". One
+    /// sentence never fills two aspects; prior work's limitations (background sentences) are not the paper's own.
+    /// </summary>
+    public static IReadOnlyList<string> AspectCells(Paper p, IReadOnlyList<string> aspects)
     {
         var sentences = TextAnalysis.Sentences(p.Abstract);
-        string[] cues = AspectCues.TryGetValue(aspect.Trim(), out var known)
-            ? known
-            : TextAnalysis.Terms(aspect).ToArray();
-        if (cues.Length == 0 || Best(sentences, cues, preferShort: false, stemmed: !AspectCues.ContainsKey(aspect.Trim())) is not { } i)
+        var candidates = new List<(int Aspect, int Sentence, double Score)>();
+        for (var a = 0; a < aspects.Count; a++)
         {
-            return NotStated;
+            for (var i = 0; i < sentences.Count; i++)
+            {
+                var score = AspectScore(aspects[a], sentences[i], i, sentences.Count);
+                if (score > 0)
+                {
+                    candidates.Add((a, i, score));
+                }
+            }
         }
 
-        return TextAnalysis.Truncate(sentences[i], 220);
+        var cells = Enumerable.Repeat(NotStated, aspects.Count).ToArray();
+        var usedAspects = new HashSet<int>();
+        var usedSentences = new HashSet<int>();
+        foreach (var c in candidates.OrderByDescending(c => c.Score).ThenBy(c => c.Aspect).ThenBy(c => c.Sentence))
+        {
+            if (usedAspects.Contains(c.Aspect) || usedSentences.Contains(c.Sentence))
+            {
+                continue;
+            }
+
+            usedAspects.Add(c.Aspect);
+            usedSentences.Add(c.Sentence);
+            cells[c.Aspect] = TextAnalysis.Truncate(sentences[c.Sentence], 300);
+        }
+
+        return cells;
+    }
+
+    private static double AspectScore(string aspect, string s, int index, int count)
+    {
+        var background = SentenceCues.IsBackground(s);
+        switch (aspect.Trim().ToLowerInvariant())
+        {
+            case "task":
+                return (SentenceCues.IsTask(s) ? 1.0 : 0) + (index == 0 ? 0.6 : 0) + (background && index <= 1 ? 0.3 : 0) - (SentenceCues.IsMethod(s) ? 0.5 : 0);
+            case "method":
+                return background ? 0 : (SentenceCues.IsMethod(s) ? 2.0 : 0) - (SentenceCues.HasNumber(s) ? 0.3 : 0);
+            case "data":
+                return background || !SentenceCues.IsData(s) ? 0 : 1.2 + (SentenceCues.HasNumber(s) ? 0.3 : 0);
+            case "results":
+                return background ? 0 : (SentenceCues.HasNumber(s) ? 1.5 : 0) + (SentenceCues.IsFinding(s) ? 1.0 : 0) + (index == count - 1 ? 0.2 : 0);
+            case "limitations":
+                return SentenceCues.IsOwnLimitation(s) ? 1.5 : 0;
+            default:
+                var cues = TextAnalysis.Terms(aspect).ToHashSet();
+                return cues.Count == 0 ? 0 : TextAnalysis.Terms(s).Count(cues.Contains);
+        }
     }
 
     /// <summary>One line for the daily digest: the contribution sentence, shortened.</summary>
@@ -237,42 +244,27 @@ public sealed class ExtractiveEngine
             return string.IsNullOrWhiteSpace(p.AiSummary) ? p.Title.Trim() : TextAnalysis.Truncate(p.AiSummary.Trim(), 200);
         }
 
-        return TextAnalysis.Truncate(sentences[Best(sentences, ContributionCues, preferShort: false) ?? 0], 200);
+        return TextAnalysis.Truncate(sentences[Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : 0) ?? 0], 200);
     }
 
-    private static int? Best(IReadOnlyList<string> sentences, IReadOnlyList<string> cues, bool preferShort, bool stemmed = false)
+    private static int? Best(IReadOnlyList<string> sentences, Func<string, double> score)
     {
         int? best = null;
         var bestScore = 0.0;
         for (var i = 0; i < sentences.Count; i++)
         {
-            var lower = sentences[i].ToLowerInvariant();
-            var terms = stemmed ? TextAnalysis.Terms(sentences[i]).ToHashSet() : null;
-            // Earlier cues in a list are stronger evidence than later ones.
-            var hits = 0.0;
-            for (var c = 0; c < cues.Count; c++)
+            var s = score(sentences[i]) - i * 0.001;
+            if (s > bestScore)
             {
-                if (terms is not null ? terms.Contains(cues[c]) : lower.Contains(cues[c], StringComparison.Ordinal))
-                {
-                    hits += 1.0 + (double)(cues.Count - c) / cues.Count;
-                }
-            }
-
-            if (hits == 0)
-            {
-                continue;
-            }
-
-            var score = hits + (preferShort ? 80.0 / Math.Max(40, lower.Length) : 0) - i * 0.01;
-            if (score > bestScore)
-            {
-                bestScore = score;
+                bestScore = s;
                 best = i;
             }
         }
 
         return best;
     }
+
+    private static string OneLine(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
 
 /// <summary>Markdown with [n] markers and the citations they refer to.</summary>

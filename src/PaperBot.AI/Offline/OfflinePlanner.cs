@@ -1,66 +1,94 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using PaperBot.AI.Configuration;
 using PaperBot.AI.Grounding;
+using PaperBot.AI.Memory;
 using PaperBot.AI.Plugins;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Search;
 
 namespace PaperBot.AI.Offline;
 
 /// <summary>
-/// The offline backend's fixed plan: the same plugins the model would call, chosen by a simple intent detector, and
-/// extractive text built from what they return. Everything is grounded in retrieved abstracts.
+/// The offline backend's fixed plan: the same plugins the model would call, chosen by an intent detector, a relevance
+/// gate over what they return, a premise check, and extractive text. Everything it says is grounded in retrieved
+/// abstracts; when nothing retrieved is relevant enough it says so and cites nothing.
 /// </summary>
-public sealed partial class OfflinePlanner(ExtractiveEngine engine)
+public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, IOptions<AnswersOptions> options)
 {
+    /// <summary>Hits examined per search (the gate then keeps the relevant ones).</summary>
+    public const int Candidates = 10;
+
     [GeneratedRegex(@"\b\d{4}\.\d{4,5}\b")]
     private static partial Regex ArxivId();
 
-    public async Task<AssistantAnswer> AnswerAsync(string question, IReadOnlyList<string> referenced, PaperPlugins plugins, CancellationToken ct)
+    private AnswersOptions Options => options.Value;
+
+    public async Task<AssistantAnswer> AnswerAsync(string question, IReadOnlyList<string> referenced, Microsoft.SemanticKernel.Kernel kernel, CancellationToken ct)
     {
-        var intent = Intent.Detect(question);
+        var stats = corpus.Current;
         var explicitIds = ArxivId().Matches(question).Select(m => m.Value).ToList();
         var targets = referenced.Count > 0 ? referenced.ToList() : explicitIds;
+        if (targets.Count > 0 && ReferenceResolver.IsPronounOnly(question) && HasNewTopic(question, plugins.Resolve(kernel, targets), stats))
+        {
+            targets = []; // "what is new in diffusion for video this year?" is not about the previous paper
+        }
+
+        var intent = Intent.Detect(question, targets.Count);
         switch (intent.Kind)
         {
             case IntentKind.Compare:
             {
-                var papers = targets.Count > 0 ? plugins.Resolve(targets) : await SearchRelevantAsync(intent.Topic, plugins, 3, ct);
+                var papers = targets.Count >= 2 ? plugins.Resolve(kernel, targets) : await ComparedPapersAsync(question, intent, kernel, stats, ct);
                 if (papers.Count < 2)
                 {
-                    return Nothing(papers.Count == 0
-                        ? "I couldn't find the papers to compare. Ask a question first (then say \"compare the first two\"), or give paper ids."
-                        : "I need at least two papers to compare; I found only one matching paper.");
+                    return papers.Count == 1
+                        ? Render(engine.Answer(question, papers, stats, "I found only one of the papers to compare. From its abstract:")!)
+                        : Nothing("I couldn't find the papers to compare. Ask a question first (then say \"compare the first two\"), or give paper ids.");
                 }
 
-                return Render(RenderCompare(plugins.Compare(papers.Select(p => p.Id).ToArray(), intent.Aspects is null ? null : string.Join(',', intent.Aspects))));
+                var comparison = RenderCompare(plugins.Compare(kernel, papers.Select(p => p.Id).ToArray(), intent.Aspects is null ? null : string.Join(',', intent.Aspects)));
+                return Render(WithKeyPoints(question, papers, stats, comparison));
             }
 
             case IntentKind.Summarize:
             {
-                var papers = targets.Count > 0 ? plugins.Resolve(targets) : await SearchRelevantAsync(intent.Topic, plugins, 1, ct);
+                var papers = targets.Count > 0 ? plugins.Resolve(kernel, targets) : (await RelevantAsync(question, kernel, stats, ct)).Take(1).ToList();
                 if (papers.Count == 0)
                 {
-                    return Nothing("I couldn't find a paper to summarise. Ask about a topic first, or give a paper id.");
+                    return Nothing(targets.Count > 0 ? "I couldn't find that paper any more." : NothingFoundText(question));
                 }
 
-                return Render(RenderSummary(plugins.Summarize(papers.Select(p => p.Id).ToArray(), intent.Style.ToString())));
+                return Render(RenderSummary(plugins.Summarize(kernel, papers.Select(p => p.Id).ToArray(), intent.Style.ToString())));
+            }
+
+            case IntentKind.Overview:
+            {
+                var papers = (await RelevantAsync(question, kernel, stats, ct)).Take(Math.Max(3, Options.MaxPapers)).ToList();
+                if (papers.Count == 0)
+                {
+                    return Nothing(NothingFoundText(question));
+                }
+
+                return Render(RenderOverview(papers));
             }
 
             case IntentKind.Trending:
             {
-                var trending = plugins.Trending(intent.Days, 5);
+                var trending = plugins.Trending(kernel, intent.Days, 5);
                 if (trending.Count == 0)
                 {
                     return Nothing($"I have no papers from the last {intent.Days} day(s) yet.");
                 }
 
-                var papers = plugins.Resolve(trending.Select(t => t.Id));
+                var papers = plugins.Resolve(kernel, trending.Select(t => t.Id));
                 var citations = new CitationSet();
                 var sb = new StringBuilder($"Most upvoted papers of the last {intent.Days} day(s):\n");
                 foreach (var p in papers)
                 {
                     var up = p.Upvotes is { } u ? $" ({u} upvotes)" : "";
-                    sb.Append($"\n- **{p.Title.Trim()}**{up} [{citations.NumberOf(p)}]: {ExtractiveEngine.DigestLine(p)}");
+                    sb.Append($"\n- **{MarkdownText.Escape(OneLine(p.Title))}**{up} [{citations.NumberOf(p)}]: {MarkdownText.Escape(ExtractiveEngine.DigestLine(p))}");
                 }
 
                 return Render(new ExtractiveText(sb.ToString(), citations.Citations));
@@ -71,63 +99,221 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine)
                 if (targets.Count > 0)
                 {
                     // A follow-up about papers from the previous turn ("what data does the second one use?").
-                    var refPapers = plugins.Resolve(targets);
-                    if (engine.Answer(question, refPapers) is { } fromRefs)
+                    var refPapers = plugins.Resolve(kernel, targets);
+                    if (engine.Answer(question, refPapers, stats) is { } fromRefs)
                     {
                         return Render(fromRefs);
                     }
                 }
 
-                var papers = await SearchRelevantAsync(question, plugins, plugins.DefaultTop, ct);
-                if (papers.Count == 0 || engine.Answer(question, papers) is not { } text)
-                {
-                    return Nothing(NothingFoundText(question));
-                }
-
-                return Render(text);
+                return await AnswerFromSearchAsync(question, kernel, stats, ct);
             }
         }
     }
 
+    /// <summary>The extractive answer from papers already retrieved (e.g. by the model before its tool loop was ended).</summary>
+    public AssistantAnswer AnswerFromPapers(string question, IReadOnlyList<Paper> papers)
+    {
+        var stats = corpus.Current;
+        var relevant = papers.Where(p => ExtractiveEngine.LexicalRelevance(question, p, stats) >= Options.MinLexicalRelevance).Take(Options.MaxPapers).ToList();
+        return relevant.Count > 0 && engine.Answer(question, relevant, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
+    }
+
+    private async Task<AssistantAnswer> AnswerFromSearchAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
+    {
+        // A named model, report or paper the database does not know: say so, and name (without citing) the closest.
+        foreach (var (name, pattern, baseName) in PremiseCheck.NamedThings(question))
+        {
+            var candidates = (await SearchAsync(baseName, kernel, ct)).Select(h => h.Paper)
+                .Concat((await SearchAsync(question, kernel, ct)).Select(h => h.Paper)).ToList();
+            if (PremiseCheck.Mentioned(pattern, candidates))
+            {
+                continue;
+            }
+
+            var rest = question.Replace(name, " ", StringComparison.OrdinalIgnoreCase);
+            var closest = (await RelevantAsync(rest, kernel, stats, ct)).FirstOrDefault();
+            var offer = closest is null
+                ? "Nothing else in the database matches the question either."
+                : $"The closest paper I have on the rest of the question is \"{MarkdownText.Escape(OneLine(closest.Title))}\", which is not about {MarkdownText.Escape(name)}; ask about it directly if it helps.";
+            return new AssistantAnswer
+            {
+                Markdown = $"I found no paper about **{MarkdownText.Escape(name)}** in the database, so I can't confirm what the question assumes about it and I won't guess. {offer}",
+                Backend = "offline",
+                NothingFound = true,
+                PremiseUnsupported = true,
+            };
+        }
+
+        var papers = await RelevantAsync(question, kernel, stats, ct);
+        if (papers.Count == 0)
+        {
+            return Nothing(NothingFoundText(question));
+        }
+
+        if (PremiseCheck.Contradiction(question, papers[0], stats) is { } contra)
+        {
+            var citations = new CitationSet();
+            var p = papers[0];
+            var md = $"**The question's premise does not match the abstract**: {contra.Why}. What the most relevant paper says:\n\n" +
+                     $"- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {MarkdownText.Escape(TextAnalysis.Truncate(contra.Sentence, ExtractiveEngine.MaxSentenceChars))}";
+            return new AssistantAnswer { Markdown = md, Citations = citations.Citations, Backend = "offline", PremiseUnsupported = true };
+        }
+
+        return engine.Answer(question, papers, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
+    }
+
+    /// <summary>The hits of a search for the question's words that pass the relevance gate, in rank order.</summary>
+    private async Task<List<Paper>> RelevantAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
+    {
+        var hits = await SearchAsync(question, kernel, ct);
+        var scored = hits.Select(h => (h.Paper, Relevance: Relevance(question, h, stats), Calibrated: h.Relevance is not null)).ToList();
+        var passing = scored.Where(s => s.Relevance >= (s.Calibrated ? Options.MinRelevance : Options.MinLexicalRelevance)).ToList();
+        if (passing.Count == 0)
+        {
+            return [];
+        }
+
+        // Beyond the best paper, only those nearly as relevant: a weak second paper adds noise, not evidence.
+        var best = passing.Max(s => s.Relevance);
+        return passing.Where((s, i) => i == 0 || s.Relevance >= 0.8 * best).Select(s => s.Paper).Take(Options.MaxPapers).ToList();
+    }
+
+    /// <summary>The calibrated relevance retrieval gave the hit, or else the lexical relevance.</summary>
+    public static double Relevance(string question, SearchHit hit, CorpusStats.Snapshot stats) =>
+        hit.Relevance ?? ExtractiveEngine.LexicalRelevance(question, hit.Paper, stats);
+
+    private async Task<IReadOnlyList<SearchHit>> SearchAsync(string text, Microsoft.SemanticKernel.Kernel kernel, CancellationToken ct)
+    {
+        var query = TextAnalysis.QueryText(text);
+        return query.Length == 0 ? [] : await plugins.SearchHitsAsync(kernel, query, top: Candidates, cancellationToken: ct);
+    }
+
+    /// <summary>For "A vs B": the best relevant paper for each side; otherwise the top relevant papers of the question.</summary>
+    private async Task<List<Paper>> ComparedPapersAsync(string question, Intent intent, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
+    {
+        var chosen = new List<Paper>();
+        foreach (var side in intent.Sides.Take(5))
+        {
+            var hits = await SearchAsync(side, kernel, ct);
+            var pick = hits.Select(h => (h.Paper, R: Relevance(side, h, stats)))
+                .Where(x => !chosen.Any(c => c.Id == x.Paper.Id))
+                .OrderByDescending(x => x.R)
+                .FirstOrDefault();
+            if (pick.Paper is not null && pick.R >= 0.5 * Options.MinLexicalRelevance)
+            {
+                chosen.Add(pick.Paper);
+            }
+        }
+
+        if (chosen.Count >= 2)
+        {
+            return chosen;
+        }
+
+        var relevant = await RelevantAsync(question, kernel, stats, ct);
+        return chosen.Concat(relevant).DistinctBy(p => p.Id).Take(2).ToList();
+    }
+
+    /// <summary>True when the question, without its reference words, brings content terms the referenced papers lack.</summary>
+    private static bool HasNewTopic(string question, IReadOnlyList<Paper> referenced, CorpusStats.Snapshot stats)
+    {
+        var own = TextAnalysis.Terms(Intent.Detect(ReferenceResolver.WithoutReferences(question)).Topic)
+            .Where(t => stats.Known(t) && stats.DocumentFrequency(t) * 4 < Math.Max(4, stats.Documents)) // not the generic words
+            .Distinct().ToList();
+        if (own.Count == 0)
+        {
+            return false;
+        }
+
+        var text = TextAnalysis.Terms(string.Join(' ', referenced.Select(p => p.Title + " " + p.Abstract))).ToHashSet();
+        return own.Count(t => !text.Contains(t)) * 2 > own.Count;
+    }
+
+    /// <summary>The comparison table, after the sentence of each paper that answers the question (the key point).</summary>
+    private ExtractiveText WithKeyPoints(string question, IReadOnlyList<Paper> papers, CorpusStats.Snapshot stats, ExtractiveText table)
+    {
+        var citations = new CitationSet();
+        foreach (var c in table.Citations)
+        {
+            citations.NumberOf(papers.First(p => p.Id == c.PaperId));
+        }
+
+        var sb = new StringBuilder("Compared from their abstracts. On your question:\n");
+        foreach (var p in papers)
+        {
+            var best = ExtractiveEngine.Rank(question, p, stats).FirstOrDefault();
+            if (best is not null)
+            {
+                sb.Append($"\n- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {MarkdownText.Escape(TextAnalysis.Truncate(best.Sentence, ExtractiveEngine.MaxSentenceChars))}");
+            }
+        }
+
+        sb.Append("\n\n").Append(table.Markdown);
+        return new ExtractiveText(sb.ToString(), citations.Citations);
+    }
+
     public static string NothingFoundText(string question) =>
-        $"I found no paper in the database that is relevant to \"{TextAnalysis.Truncate(question.Trim(), 120)}\", so I won't guess. Try other keywords, or ingest more papers.";
+        $"I found no paper in the database that is relevant to \"{MarkdownText.Escape(TextAnalysis.Truncate(OneLine(question), 120))}\", so I won't guess. Try other keywords, or ingest more papers.";
 
     public static ExtractiveText RenderSummary(SummaryResult result)
     {
         var citations = new CitationSet();
         var sb = new StringBuilder();
+        var style = PaperPlugins.ParseStyle(result.Style);
+        if (style == SummaryStyle.Eli5)
+        {
+            sb.Append("_Extractive summary made without an LLM: these are the abstract's own plainest sentences, not a rewrite for beginners, so technical terms are not explained. Configure an LLM for a real beginner's summary._\n\n");
+        }
+
         foreach (var s in result.Papers)
         {
             var num = citations.NumberOf(new Paper { Id = s.Id, Title = s.Title });
-            if (sb.Length > 0)
+            if (sb.Length > 0 && !sb.ToString().EndsWith("\n\n", StringComparison.Ordinal))
             {
                 sb.Append("\n\n");
             }
 
-            sb.Append($"**{s.Title.Trim()}** [{num}]\n");
+            sb.Append($"**{MarkdownText.Escape(OneLine(s.Title))}** [{num}]\n");
             if (s.KeySentences.Count == 0)
             {
                 sb.Append("_The abstract is empty, so there is nothing to summarise._");
                 continue;
             }
 
-            switch (PaperPlugins.ParseStyle(result.Style))
+            var sentences = s.KeySentences.Select(MarkdownText.Escape).ToList();
+            switch (style)
             {
                 case SummaryStyle.Technical:
-                    sb.AppendJoin('\n', s.KeySentences.Select(k => "- " + k));
+                    sb.AppendJoin('\n', sentences.Select(k => "- " + k));
                     break;
                 case SummaryStyle.Eli5:
-                    sb.Append("In plain words, the authors say: ").AppendJoin(' ', s.KeySentences);
+                    sb.Append("In the abstract's own words: ").AppendJoin(' ', sentences);
                     break;
                 default:
-                    sb.Append("TL;DR: ").AppendJoin(' ', s.KeySentences);
+                    sb.Append("TL;DR: ").AppendJoin(' ', sentences);
                     break;
             }
         }
 
         if (result.UnknownIds.Count > 0)
         {
-            sb.Append($"\n\n_Unknown paper id(s): {string.Join(", ", result.UnknownIds)}._");
+            sb.Append($"\n\n_Unknown paper id(s): {MarkdownText.Escape(string.Join(", ", result.UnknownIds))}._");
+        }
+
+        return new ExtractiveText(sb.ToString(), citations.Citations);
+    }
+
+    /// <summary>"Summarize recent work on X": a short overview, one line per paper (its contribution).</summary>
+    private static ExtractiveText RenderOverview(IReadOnlyList<Paper> papers)
+    {
+        var citations = new CitationSet();
+        var sb = new StringBuilder($"An overview of {papers.Count} relevant paper(s), newest first, each in its abstract's own words:\n");
+        foreach (var p in papers.OrderByDescending(p => p.Published ?? p.FeaturedOn ?? DateOnly.MinValue))
+        {
+            var line = ExtractiveEngine.SummarySentences(p, SummaryStyle.Tldr).FirstOrDefault() ?? "";
+            var date = (p.Published ?? p.FeaturedOn)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            sb.Append($"\n- **{MarkdownText.Escape(OneLine(p.Title))}**{(date is null ? "" : $" ({date})")} [{citations.NumberOf(p)}]: {MarkdownText.Escape(line)}");
         }
 
         return new ExtractiveText(sb.ToString(), citations.Citations);
@@ -139,34 +325,24 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine)
         var sb = new StringBuilder("| Aspect |");
         foreach (var p in result.Papers)
         {
-            sb.Append(' ').Append(TextAnalysis.Cell(TextAnalysis.Truncate(p.Title.Trim(), 60)))
+            sb.Append(' ').Append(TextAnalysis.Cell(MarkdownText.Escape(TextAnalysis.Truncate(OneLine(p.Title), 60))))
               .Append(" [").Append(citations.NumberOf(new Paper { Id = p.Id, Title = p.Title })).Append("] |");
         }
 
         sb.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---|", result.Papers.Count)));
         foreach (var row in result.Rows)
         {
-            sb.Append("\n| ").Append(TextAnalysis.Cell(row.Aspect)).Append(" |");
+            sb.Append("\n| ").Append(TextAnalysis.Cell(MarkdownText.Escape(row.Aspect))).Append(" |");
             foreach (var cell in row.Cells)
             {
-                sb.Append(' ').Append(TextAnalysis.Cell(cell)).Append(" |");
+                sb.Append(' ').Append(TextAnalysis.Cell(cell == ExtractiveEngine.NotStated ? "_not stated_" : MarkdownText.Escape(cell))).Append(" |");
             }
         }
 
         return new ExtractiveText(sb.ToString(), citations.Citations);
     }
 
-    private static async Task<List<Paper>> SearchRelevantAsync(string text, PaperPlugins plugins, int take, CancellationToken ct)
-    {
-        var query = TextAnalysis.QueryText(text);
-        if (query.Length == 0)
-        {
-            return [];
-        }
-
-        var hits = await plugins.SearchPapersAsync(query, top: Math.Max(take, plugins.DefaultTop), cancellationToken: ct);
-        return plugins.Resolve(hits.Select(h => h.Id)).Where(p => ExtractiveEngine.IsRelevant(text, p)).Take(take).ToList();
-    }
+    private static string OneLine(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static AssistantAnswer Render(ExtractiveText text) => new()
     {

@@ -4,28 +4,28 @@ using System.Text.Json.Serialization;
 using Microsoft.SemanticKernel;
 using PaperBot.AI.Grounding;
 using PaperBot.AI.Offline;
+using PaperBot.AI.Orchestration;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
 
 namespace PaperBot.AI.Plugins;
 
 /// <summary>
-/// The paper tools the model can call (automatic function calling) and the offline plan calls directly. Thin: each
-/// calls a Core service and records what it returned in the turn's <see cref="RetrievalLog"/>.
+/// The paper tools the model can call (automatic function calling) and the offline plan calls directly. Registered
+/// once as the Kernel's "papers" plugin; stateless: the turn's refs live in the <see cref="AnswerTurn"/> that the
+/// Kernel's scoped services hold. Each tool calls a Core service; <see cref="RetrievalRecordingFilter"/> records what
+/// it returned for the grounding check. Arguments are normalised before binding by <see cref="ToolArgumentFilter"/>.
 /// </summary>
-public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService search, IPaperStore store, TimeProvider time, RetrievalLog log, int defaultTop = 6)
+public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService search, IPaperStore store, TimeProvider time)
 {
     public const string PluginName = "papers";
 
-    private const int MaxTop = 20;
-
-    public RetrievalLog Log => log;
-
-    public int DefaultTop => defaultTop;
+    public const int MaxTop = 20;
 
     [KernelFunction("search_papers")]
     [Description("Full-text search of the paper database (titles, abstracts, authors). Returns the best matches with their ref numbers.")]
     public async Task<IReadOnlyList<PaperBrief>> SearchPapersAsync(
+        Microsoft.SemanticKernel.Kernel kernel,
         [Description("What to look for, in keywords")] string query,
         [Description("Earliest publication date, yyyy-MM-dd")] string? from = null,
         [Description("Latest publication date, yyyy-MM-dd")] string? to = null,
@@ -33,73 +33,91 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
         [Description("How many results (default 6, max 20)")] int? top = null,
         CancellationToken cancellationToken = default)
     {
-        log.RecordCall($"search_papers({query})");
+        var hits = await SearchHitsAsync(kernel, query, from, to, min_upvotes, top, cancellationToken).ConfigureAwait(false);
+        var turn = Turn(kernel);
+        return hits.Select(h => Brief(turn, h.Paper, turn.AbstractChars)).ToList();
+    }
+
+    /// <summary>The search behind search_papers, with the hits' scores and relevance (for the offline plan).</summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchHitsAsync(
+        Microsoft.SemanticKernel.Kernel kernel, string query, string? from = null, string? to = null, int? minUpvotes = null, int? top = null, CancellationToken cancellationToken = default)
+    {
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"search_papers({query})");
         var q = new SearchQuery(query)
         {
             From = ParseDate(from),
             To = ParseDate(to),
-            MinUpvotes = min_upvotes,
-            Top = Math.Clamp(top ?? defaultTop, 1, MaxTop),
+            MinUpvotes = minUpvotes,
+            Top = Math.Clamp(top ?? turn.SearchTop, 1, MaxTop),
         };
-        var hits = await retriever.SearchAsync(q, cancellationToken).ConfigureAwait(false);
-        return hits.Select(h => Brief(h.Paper)).ToList();
+        return await retriever.SearchAsync(q, cancellationToken).ConfigureAwait(false);
     }
 
     [KernelFunction("get_paper")]
-    [Description("Gets one paper by id (arXiv id such as 2401.01234). Returns null when unknown.")]
-    public PaperBrief? GetPaper([Description("The paper id")] string id)
+    [Description("Gets one paper by id (arXiv id such as 2401.01234, or a ref number from this conversation). Returns null when unknown.")]
+    public PaperBrief? GetPaper(Microsoft.SemanticKernel.Kernel kernel, [Description("The paper id")] string id)
     {
-        log.RecordCall($"get_paper({id})");
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"get_paper({id})");
         var p = store.Get(id.Trim());
-        return p is null ? null : Brief(p, abstractChars: 2000);
+        return p is null ? null : Brief(turn, p, abstractChars: Math.Max(turn.AbstractChars, 2000));
     }
 
     [KernelFunction("related_papers")]
     [Description("Papers similar to the given paper.")]
-    public IReadOnlyList<PaperBrief> RelatedPapers([Description("The paper id")] string id)
+    public IReadOnlyList<PaperBrief> RelatedPapers(Microsoft.SemanticKernel.Kernel kernel, [Description("The paper id")] string id)
     {
-        log.RecordCall($"related_papers({id})");
-        return search.Related(id.Trim(), defaultTop).Select(h => Brief(h.Paper)).ToList();
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"related_papers({id})");
+        return search.Related(id.Trim(), turn.SearchTop).Select(h => Brief(turn, h.Paper, turn.AbstractChars)).ToList();
     }
 
     [KernelFunction("trending")]
     [Description("Most upvoted papers of the last days.")]
     public IReadOnlyList<PaperBrief> Trending(
+        Microsoft.SemanticKernel.Kernel kernel,
         [Description("How many days back (default 7)")] int? days = null,
         [Description("How many papers (default 6, max 20)")] int? top = null)
     {
-        log.RecordCall($"trending({days})");
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"trending({days})");
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var d = Math.Clamp(days ?? 7, 1, 365);
-        return store.Trending(today.AddDays(-(d - 1)), today, Math.Clamp(top ?? defaultTop, 1, MaxTop)).Select(p => Brief(p)).ToList();
+        return store.Trending(today.AddDays(-(d - 1)), today, Math.Clamp(top ?? turn.SearchTop, 1, MaxTop)).Select(p => Brief(turn, p, turn.AbstractChars)).ToList();
     }
 
     [KernelFunction("summarize")]
     [Description("Extractive summary of papers by id, in a style: tldr, eli5 (for a beginner) or technical.")]
     public SummaryResult Summarize(
-        [Description("Paper ids")] string[] ids,
+        Microsoft.SemanticKernel.Kernel kernel,
+        [Description("Paper ids (or ref numbers)")] string[] ids,
         [Description("tldr | eli5 | technical")] string style = "tldr")
     {
-        log.RecordCall($"summarize({string.Join(',', ids)})");
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"summarize({string.Join(',', ids)})");
         var s = ParseStyle(style);
-        var papers = Resolve(ids);
+        var papers = Resolve(kernel, ids);
         return new SummaryResult(
             s.ToString().ToLowerInvariant(),
-            papers.Select(p => new PaperSummary(log.Add(p), p.Id, p.Title, ExtractiveEngine.SummarySentences(p, s))).ToList(),
+            papers.Select(p => new PaperSummary(turn.Log.Number(p), p.Id, p.Title, ExtractiveEngine.SummarySentences(p, s))).ToList(),
             ids.Where(i => store.Get(i.Trim()) is null).ToList());
     }
 
     [KernelFunction("compare")]
     [Description("Compares papers by id on aspects (default: Task, Method, Data, Results, Limitations) from their abstracts; 'not stated' where an abstract is silent.")]
     public CompareResult Compare(
-        [Description("Paper ids (2-5)")] string[] ids,
+        Microsoft.SemanticKernel.Kernel kernel,
+        [Description("Paper ids or ref numbers (2-5)")] string[] ids,
         [Description("Aspects to compare, comma separated")] string? aspects = null)
     {
-        log.RecordCall($"compare({string.Join(',', ids)})");
-        var papers = Resolve(ids);
+        var turn = Turn(kernel);
+        turn.Log.RecordCall($"compare({string.Join(',', ids)})");
+        var papers = Resolve(kernel, ids);
         var list = ParseAspects(aspects);
-        var rows = list.Select(a => new CompareRow(a, papers.Select(p => ExtractiveEngine.AspectCell(p, a)).ToList())).ToList();
-        return new CompareResult(papers.Select(p => new CompareColumn(log.Add(p), p.Id, p.Title)).ToList(), rows);
+        var cells = papers.Select(p => ExtractiveEngine.AspectCells(p, list)).ToList();
+        var rows = list.Select((a, i) => new CompareRow(a, cells.Select(c => c[i]).ToList())).ToList();
+        return new CompareResult(papers.Select(p => new CompareColumn(turn.Log.Number(p), p.Id, p.Title)).ToList(), rows);
     }
 
     public static IReadOnlyList<string> ParseAspects(string? aspects) =>
@@ -114,23 +132,25 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
         _ => SummaryStyle.Tldr,
     };
 
-    /// <summary>Fetches the papers (in the given order), recording them as retrieved.</summary>
-    public List<Paper> Resolve(IEnumerable<string> ids)
+    /// <summary>Fetches the papers (in the given order) and numbers them in the turn.</summary>
+    public List<Paper> Resolve(Microsoft.SemanticKernel.Kernel kernel, IEnumerable<string> ids)
     {
-        var papers = store.GetMany(ids.Select(i => i.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)).ToList();
-        var order = ids.Select(i => i.Trim()).ToList();
-        papers.Sort((a, b) => order.FindIndex(x => x.Equals(a.Id, StringComparison.OrdinalIgnoreCase))
-            .CompareTo(order.FindIndex(x => x.Equals(b.Id, StringComparison.OrdinalIgnoreCase))));
+        var turn = Turn(kernel);
+        var order = ids.Select(i => i.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var byId = store.GetMany(order).ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
+        var papers = order.Select(i => byId.GetValueOrDefault(i)).OfType<Paper>().ToList();
         foreach (var p in papers)
         {
-            log.Add(p);
+            turn.Log.Number(p);
         }
 
         return papers;
     }
 
-    private PaperBrief Brief(Paper p, int abstractChars = 700) => new(
-        log.Add(p),
+    private static AnswerTurn Turn(Microsoft.SemanticKernel.Kernel kernel) => kernel.GetRequiredService<AnswerTurn>();
+
+    private static PaperBrief Brief(AnswerTurn turn, Paper p, int abstractChars) => new(
+        turn.Log.Number(p),
         p.Id,
         p.Title,
         p.Published?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

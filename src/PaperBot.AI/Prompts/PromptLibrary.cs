@@ -45,11 +45,27 @@ public sealed class PromptLibrary
     public KernelFunction Function(string name) =>
         _functions.TryGetValue(name, out var f) ? f : throw new KeyNotFoundException($"prompt '{name}.yaml' is not embedded (expected in /prompts)");
 
-    /// <summary>Renders a prompt's template (used for the system prompt of the chat flow).</summary>
+    /// <summary>
+    /// Renders a prompt's template as plain text (the system prompt of the chat flow). The text goes into a system
+    /// message as is, with no chat-prompt parsing after it, so variables are inserted unescaped: SK's default HTML
+    /// encoding would send "Q&amp;A … it&#39;s" to the model.
+    /// </summary>
     public Task<string> RenderAsync(string name, KernelArguments arguments, CancellationToken cancellationToken = default)
     {
-        var template = new KernelPromptTemplateFactory().Create(Config(name));
+        var template = new KernelPromptTemplateFactory().Create(Raw(name));
         return template.RenderAsync(new Kernel(), arguments, cancellationToken);
+    }
+
+    private PromptTemplateConfig Raw(string name)
+    {
+        var c = Config(name);
+        return new PromptTemplateConfig(c.Template)
+        {
+            Name = c.Name,
+            TemplateFormat = c.TemplateFormat,
+            InputVariables = c.InputVariables,
+            AllowDangerouslySetContent = true,
+        };
     }
 
     /// <summary>Parses SK prompt YAML; errors name the file and the line/column.</summary>

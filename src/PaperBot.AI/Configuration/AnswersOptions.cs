@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PaperBot.AI.Configuration;
+
+/// <summary>The offline answerer's relevance gate and size ("Answers" section).</summary>
+public sealed class AnswersOptions
+{
+    public const string SectionName = "Answers";
+
+    /// <summary>Least calibrated relevance (<c>SearchHit.Relevance</c>, 0..1, from hybrid retrieval) a cited paper needs.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinRelevance must be between 0 and 1")]
+    public double MinRelevance { get; set; } = 0.45;
+
+    /// <summary>Least lexical relevance (idf-weighted share of the question's words in the paper) when retrieval gives none.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalRelevance must be between 0 and 1")]
+    public double MinLexicalRelevance { get; set; } = 0.45;
+
+    /// <summary>Papers in one offline answer.</summary>
+    [Range(1, 10, ErrorMessage = "Answers:MaxPapers must be between 1 and 10")]
+    public int MaxPapers { get; set; } = 3;
+}
