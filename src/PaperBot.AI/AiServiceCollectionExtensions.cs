@@ -46,6 +46,7 @@ public static class AiServiceCollectionExtensions
         services.TryAddSingleton<TokenBudget>();
         services.TryAddSingleton<ExtractiveEngine>();
         services.TryAddSingleton<CorpusStats>();
+        services.TryAddSingleton<RelevanceGate>();
         services.TryAddSingleton<OfflinePlanner>();
         services.TryAddSingleton<ChatBackend>();
         services.TryAddSingleton<UsageEstimator>();

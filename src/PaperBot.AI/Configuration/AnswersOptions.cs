@@ -11,9 +11,16 @@ public sealed class AnswersOptions
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinRelevance must be between 0 and 1")]
     public double MinRelevance { get; set; } = 0.45;
 
-    /// <summary>Least lexical relevance (idf-weighted share of the question's words in the paper) when retrieval gives none.</summary>
+    /// <summary>
+    /// Lexical relevance (idf-weighted share of the question's words in the paper) that passes on its own when
+    /// retrieval gives no calibrated relevance.
+    /// </summary>
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalRelevance must be between 0 and 1")]
-    public double MinLexicalRelevance { get; set; } = 0.45;
+    public double MinLexicalRelevance { get; set; } = 0.55;
+
+    /// <summary>Lexical relevance that passes when the paper is also clearly ahead of the next hits.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalFairRelevance must be between 0 and 1")]
+    public double MinLexicalFairRelevance { get; set; } = 0.25;
 
     /// <summary>Papers in one offline answer.</summary>
     [Range(1, 10, ErrorMessage = "Answers:MaxPapers must be between 1 and 10")]

@@ -11,7 +11,7 @@ namespace PaperBot.AI.Offline;
 /// vocabulary they carry; background and motivation sentences are used only when nothing else matches. Comparisons
 /// fill each aspect with a sentence chosen by that aspect's cues, never one sentence for two aspects.
 /// </summary>
-public sealed class ExtractiveEngine
+public sealed partial class ExtractiveEngine
 {
     public const string NotStated = "not stated";
 
@@ -19,8 +19,10 @@ public sealed class ExtractiveEngine
 
     public static readonly IReadOnlyList<string> DefaultAspects = ["Task", "Method", "Data", "Results", "Limitations"];
 
-    /// <summary>Papers in an answer (the top one gets up to two sentences, the others one).</summary>
+    /// <summary>Papers in an answer (the top one gets up to <see cref="MaxTopSentences"/> sentences, the others one).</summary>
     public int MaxAnswerPapers { get; init; } = 3;
+
+    public const int MaxTopSentences = 3;
 
     /// <summary>A scored sentence of one paper.</summary>
     public sealed record Scored(Paper Paper, int Index, string Sentence, double Score, double Coverage);
@@ -46,10 +48,18 @@ public sealed class ExtractiveEngine
             var picked = new List<Scored>();
             if (ranked.Count > 0)
             {
+                // The best paper gets up to three sentences (an answer often spans two), the others their best one.
                 picked.Add(ranked[0]);
-                if (r == 0 && ranked.Count > 1 && ranked[1].Score >= 0.6 * ranked[0].Score && ranked[1].Score > 0)
+                if (r == 0)
                 {
-                    picked.Add(ranked[1]);
+                    // The sentence that continues the best one ("SharedLLM is composed of … The lower model …").
+                    var next = ranked.FirstOrDefault(s => s.Index == ranked[0].Index + 1);
+                    if (next is not null && Continues(ranked[0].Sentence, next.Sentence))
+                    {
+                        picked.Add(next);
+                    }
+
+                    picked.AddRange(ranked.Skip(1).Where(s => s != next && s.Score > 0 && s.Score >= 0.45 * ranked[0].Score).Take(MaxTopSentences - picked.Count));
                 }
             }
 
@@ -64,12 +74,23 @@ public sealed class ExtractiveEngine
         return new ExtractiveText(sb.ToString(), citations.Citations);
     }
 
+    /// <summary>True when <paramref name="next"/> goes on about what <paramref name="sentence"/> introduced.</summary>
+    private static bool Continues(string sentence, string next)
+    {
+        var a = TextAnalysis.Terms(sentence).ToHashSet();
+        var shared = TextAnalysis.Terms(next).Distinct().Count(a.Contains);
+        return shared >= 2 && (ContinuationStart().IsMatch(next) || shared >= 3);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(the|this|these|it|its|they|their|such|both|each|here|specifically|concretely|more\s+specifically|in\s+particular)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ContinuationStart();
+
     /// <summary>The paper's abstract sentences, best answer to the question first.</summary>
     public static List<Scored> Rank(string question, Paper paper, CorpusStats.Snapshot stats, NeedKind? need = null)
     {
         var n = need ?? QuestionNeed.Of(question);
         var q = TextAnalysis.Terms(question).Distinct().ToList();
-        var weights = q.ToDictionary(t => t, stats.Idf);
+        var weights = q.ToDictionary(t => t, t => Weight(t, stats));
         var total = weights.Values.Sum();
         var sentences = TextAnalysis.Sentences(paper.Abstract);
         var scored = new List<Scored>(sentences.Count);
@@ -78,7 +99,7 @@ public sealed class ExtractiveEngine
             var s = sentences[i];
             var terms = TextAnalysis.Terms(s).ToHashSet();
             var coverage = total <= 0 ? 0 : q.Where(terms.Contains).Sum(t => weights[t]) / total;
-            var score = coverage + 0.3 * SentenceCues.Fit(s, n);
+            var score = coverage + (n == NeedKind.Number ? 0.3 : 0.15) * SentenceCues.Fit(s, n);
             if (SentenceCues.IsBackground(s))
             {
                 score *= 0.5;
@@ -104,9 +125,13 @@ public sealed class ExtractiveEngine
         }
 
         var doc = TextAnalysis.Terms(paper.Title + " " + paper.Abstract + " " + string.Join(' ', paper.Keywords)).ToHashSet();
-        var total = q.Sum(stats.Idf);
-        return total <= 0 ? 0 : q.Where(doc.Contains).Sum(stats.Idf) / total;
+        var total = q.Sum(t => Weight(t, stats));
+        return total <= 0 ? 0 : q.Where(doc.Contains).Sum(t => Weight(t, stats)) / total;
     }
+
+    /// <summary>A term's weight: its idf; a bare number ("2022", "12") says little about a topic.</summary>
+    public static double Weight(string term, CorpusStats.Snapshot stats) =>
+        term.All(c => char.IsDigit(c) || c == '.') ? 0.25 * stats.Idf(term) : stats.Idf(term);
 
     /// <summary>
     /// True when the paper (title + abstract) covers at least a third of the question's content terms (at least one):

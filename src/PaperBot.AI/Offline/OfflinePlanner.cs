@@ -15,7 +15,7 @@ namespace PaperBot.AI.Offline;
 /// gate over what they return, a premise check, and extractive text. Everything it says is grounded in retrieved
 /// abstracts; when nothing retrieved is relevant enough it says so and cites nothing.
 /// </summary>
-public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, IOptions<AnswersOptions> options)
+public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, RelevanceGate gate, IOptions<AnswersOptions> options)
 {
     /// <summary>Hits examined per search (the gate then keeps the relevant ones).</summary>
     public const int Candidates = 10;
@@ -65,7 +65,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
 
             case IntentKind.Overview:
             {
-                var papers = (await RelevantAsync(question, kernel, stats, ct)).Take(Math.Max(3, Options.MaxPapers)).ToList();
+                var papers = await RelevantAsync(question, kernel, stats, ct, several: true);
                 if (papers.Count == 0)
                 {
                     return Nothing(NothingFoundText(question));
@@ -115,7 +115,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
     public AssistantAnswer AnswerFromPapers(string question, IReadOnlyList<Paper> papers)
     {
         var stats = corpus.Current;
-        var relevant = papers.Where(p => ExtractiveEngine.LexicalRelevance(question, p, stats) >= Options.MinLexicalRelevance).Take(Options.MaxPapers).ToList();
+        var relevant = gate.Relevant(question, papers.Select(p => new SearchHit(p, 0, "")).ToList(), stats).Select(r => r.Paper).ToList();
         return relevant.Count > 0 && engine.Answer(question, relevant, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
     }
 
@@ -163,24 +163,15 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
         return engine.Answer(question, papers, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
     }
 
-    /// <summary>The hits of a search for the question's words that pass the relevance gate, in rank order.</summary>
-    private async Task<List<Paper>> RelevantAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
+    /// <summary>The hits of a search for the question's words that pass the relevance gate, best first.</summary>
+    private async Task<List<Paper>> RelevantAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct, bool several = false)
     {
         var hits = await SearchAsync(question, kernel, ct);
-        var scored = hits.Select(h => (h.Paper, Relevance: Relevance(question, h, stats), Calibrated: h.Relevance is not null)).ToList();
-        var passing = scored.Where(s => s.Relevance >= (s.Calibrated ? Options.MinRelevance : Options.MinLexicalRelevance)).ToList();
-        if (passing.Count == 0)
-        {
-            return [];
-        }
-
-        // Beyond the best paper, only those nearly as relevant: a weak second paper adds noise, not evidence.
-        var best = passing.Max(s => s.Relevance);
-        return passing.Where((s, i) => i == 0 || s.Relevance >= 0.8 * best).Select(s => s.Paper).Take(Options.MaxPapers).ToList();
+        return gate.Relevant(question, hits, stats, several).Select(r => r.Paper).ToList();
     }
 
     /// <summary>The calibrated relevance retrieval gave the hit, or else the lexical relevance.</summary>
-    public static double Relevance(string question, SearchHit hit, CorpusStats.Snapshot stats) =>
+    private static double Relevance(string question, SearchHit hit, CorpusStats.Snapshot stats) =>
         hit.Relevance ?? ExtractiveEngine.LexicalRelevance(question, hit.Paper, stats);
 
     private async Task<IReadOnlyList<SearchHit>> SearchAsync(string text, Microsoft.SemanticKernel.Kernel kernel, CancellationToken ct)
@@ -200,7 +191,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
                 .Where(x => !chosen.Any(c => c.Id == x.Paper.Id))
                 .OrderByDescending(x => x.R)
                 .FirstOrDefault();
-            if (pick.Paper is not null && pick.R >= 0.5 * Options.MinLexicalRelevance)
+            if (pick.Paper is not null && pick.R >= (hits[0].Relevance is null ? Options.MinLexicalFairRelevance : Options.MinRelevance))
             {
                 chosen.Add(pick.Paper);
             }

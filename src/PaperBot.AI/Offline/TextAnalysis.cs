@@ -61,30 +61,29 @@ public static partial class TextAnalysis
         return string.Join(' ', words);
     }
 
-    /// <summary>A crude suffix stemmer: enough to match "models"/"model", "training"/"trained"/"train".</summary>
+    [ThreadStatic]
+    private static Lucene.Net.Tartarus.Snowball.Ext.PorterStemmer? _porter;
+
+    /// <summary>
+    /// Porter's stemmer (Lucene's Snowball implementation, the one the search index uses too), so that
+    /// "representation"/"represent" and "training"/"trained"/"train" meet. Hyphenated words are stemmed per part.
+    /// </summary>
     public static string Stem(string w)
     {
-        if (w.Length > 5 && w.EndsWith("ies", StringComparison.Ordinal))
+        if (w.Contains('-'))
         {
-            return w[..^3] + "y";
+            return string.Join('-', w.Split('-', StringSplitOptions.RemoveEmptyEntries).Select(Stem));
         }
 
-        if (w.Length > 5 && w.EndsWith("ing", StringComparison.Ordinal))
+        if (w.Length < 4 || !w.All(char.IsLetter))
         {
-            return w[..^3];
+            return w;
         }
 
-        if (w.Length > 4 && w.EndsWith("ed", StringComparison.Ordinal))
-        {
-            return w[..^2];
-        }
-
-        if (w.Length > 3 && w.EndsWith('s') && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal))
-        {
-            return w[..^1];
-        }
-
-        return w;
+        var stemmer = _porter ??= new Lucene.Net.Tartarus.Snowball.Ext.PorterStemmer();
+        stemmer.SetCurrent(w);
+        stemmer.Stem();
+        return stemmer.Current;
     }
 
     /// <summary>Splits an abstract into sentences (keeps abbreviations such as "e.g." and "et al." inside).</summary>
