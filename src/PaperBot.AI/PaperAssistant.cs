@@ -288,7 +288,8 @@ public sealed class PaperAssistant(
             ["context"] = contextText,
         }, ct).ConfigureAwait(false);
         var history = new ChatHistory(system);
-        var memoryBudget = compact ? options.Value.MemoryTokens / 4 : options.Value.MemoryTokens;
+        // Compact (after a context-length 400): no replayed turns; the papers they cited are still listed above.
+        var memoryBudget = compact ? 0 : options.Value.MemoryTokens;
         foreach (var t in Fit(memory.Recent(request.ConversationKey), memoryBudget))
         {
             history.AddUserMessage(t.Question);

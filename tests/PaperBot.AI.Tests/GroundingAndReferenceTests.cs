@@ -39,9 +39,9 @@ public sealed class GroundingAndReferenceTests
         Paper? ByRef(int n) => n switch { 3 => x, 5 => y, _ => null };
         Paper? ById(string id) => id == x.Id ? x : id == y.Id ? y : null;
 
-        var g = CitationPostCheck.Apply("Y does it [5], X too [3, 7]. See [id:2401.00001] and [2501.99999]. A [link](https://e.org) stays.", ByRef, ById);
+        var g = CitationPostCheck.Apply("Y does it [5], X too [3, 7]. See [id:2401.00001] and [2501.99999]. A [link](https://e.org) goes.", ByRef, ById, [x, y]);
 
-        Assert.Equal("Y does it [1], X too [2]. See [2] and. A [link](https://e.org) stays.", g.Markdown);
+        Assert.Equal("Y does it [1], X too [2]. See [2] and. A link goes.", g.Markdown);
         Assert.Equal([("2401.00002", 1), ("2401.00001", 2)], g.Citations.Select(c => (c.PaperId, c.Number)));
         Assert.Equal("https://arxiv.org/abs/2401.00001", g.Citations[1].Url);
         Assert.Equal(["7", "2501.99999"], g.Removed);

@@ -16,7 +16,7 @@ public sealed class AnswersOptions
     /// retrieval gives no calibrated relevance.
     /// </summary>
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalRelevance must be between 0 and 1")]
-    public double MinLexicalRelevance { get; set; } = 0.55;
+    public double MinLexicalRelevance { get; set; } = 0.5;
 
     /// <summary>Lexical relevance that passes when the paper is also clearly ahead of the next hits.</summary>
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalFairRelevance must be between 0 and 1")]

@@ -108,7 +108,7 @@ public static partial class CitationPostCheck
 
                     for (var n = from; n <= to; n++)
                     {
-                        papers.Add((n.ToString(CultureInfo.InvariantCulture), byRef(n)));
+                        papers.Add((from == to ? t : n.ToString(CultureInfo.InvariantCulture), byRef(n)));
                     }
                 }
                 else
@@ -211,16 +211,17 @@ public static partial class CitationPostCheck
         return capitalised * 2 > words.Length || (span.Contains(':') && capitalised >= 1 && char.IsUpper(words[0][0]));
     }
 
+    /// <summary>Most of the name is in the title and it covers much of the title: a short or partial form of it.</summary>
     private static bool Matches(HashSet<string> titleTerms, string name)
     {
-        var terms = TextAnalysis.Terms(name);
+        var terms = TextAnalysis.Terms(name).Distinct().ToList();
         if (terms.Count == 0)
         {
             return true;
         }
 
         var hit = terms.Count(titleTerms.Contains);
-        return hit * 2 >= terms.Count;
+        return hit >= 0.7 * terms.Count && hit * 2 >= Math.Min(titleTerms.Count, 4);
     }
 
     [GeneratedRegex(@"^https?://", RegexOptions.IgnoreCase)]

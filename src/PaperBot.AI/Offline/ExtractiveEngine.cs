@@ -63,6 +63,13 @@ public sealed partial class ExtractiveEngine
                 }
             }
 
+            // "How much / how fast": the paper's number, even when another sentence matches the words better.
+            if (need == NeedKind.Number && picked.Count > 0 && !picked.Any(s => SentenceCues.HasNumber(s.Sentence)) &&
+                ranked.FirstOrDefault(s => SentenceCues.HasNumber(s.Sentence)) is { } number)
+            {
+                picked.Add(number);
+            }
+
             var body = picked.Count == 0
                 ? "(no abstract)"
                 : string.Join(' ', picked.OrderBy(s => s.Index).Select(s => MarkdownText.Escape(TextAnalysis.Truncate(s.Sentence, MaxSentenceChars))));
@@ -99,7 +106,7 @@ public sealed partial class ExtractiveEngine
             var s = sentences[i];
             var terms = TextAnalysis.Terms(s).ToHashSet();
             var coverage = total <= 0 ? 0 : q.Where(terms.Contains).Sum(t => weights[t]) / total;
-            var score = coverage + (n == NeedKind.Number ? 0.3 : 0.15) * SentenceCues.Fit(s, n);
+            var score = coverage + (n == NeedKind.Number ? 0.5 : 0.15) * SentenceCues.Fit(s, n);
             if (SentenceCues.IsBackground(s))
             {
                 score *= 0.5;
@@ -159,7 +166,7 @@ public sealed partial class ExtractiveEngine
             return [];
         }
 
-        var method = Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : 0) ?? Best(sentences, s => SentenceCues.IsBackground(s) ? 0 : 0.5) ?? 0;
+        var method = Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : SentenceCues.IsContribution(s) ? 0.8 : 0) ?? Best(sentences, s => SentenceCues.IsBackground(s) ? 0 : 0.5) ?? 0;
         var result = Best(sentences, s => SentenceCues.HasNumber(s) && SentenceCues.IsFinding(s) ? 2 : SentenceCues.IsFinding(s) ? 1 : 0);
         var idx = new SortedSet<int> { method };
         switch (style)
@@ -269,7 +276,7 @@ public sealed partial class ExtractiveEngine
             return string.IsNullOrWhiteSpace(p.AiSummary) ? p.Title.Trim() : TextAnalysis.Truncate(p.AiSummary.Trim(), 200);
         }
 
-        return TextAnalysis.Truncate(sentences[Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : 0) ?? 0], 200);
+        return TextAnalysis.Truncate(sentences[Best(sentences, s => SentenceCues.IsMethod(s) ? 1 : SentenceCues.IsContribution(s) ? 0.8 : 0) ?? 0], 200);
     }
 
     private static int? Best(IReadOnlyList<string> sentences, Func<string, double> score)

@@ -49,6 +49,10 @@ public sealed partial record Intent(IntentKind Kind, SummaryStyle Style, int Day
     [GeneratedRegex(@"(?<=\S\s+)(?:[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*|[A-Z][a-z]{2,}[A-Za-z0-9\-]*)")]
     private static partial Regex NamedToken();
 
+    // "the position-forest approach", "the matching-pursuit encoder one": a definite description of one work.
+    [GeneratedRegex(@"\bthe\s+[\w\-]+(?:\s+[\w\-]+){0,3}?\s+(approach|method|paper|one|proposal|technique|trick|framework|work|architecture|system|model)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex DefiniteWork();
+
     [GeneratedRegex(@"^(?:(?:how|what|which|why|who|is|are|do|does|did|can|could|the|a|an|of|in|on|for|and|to|i|we|you)\s+)+", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingFunctionWords();
 
@@ -63,11 +67,12 @@ public sealed partial record Intent(IntentKind Kind, SummaryStyle Style, int Day
             var sides = SidesOf(question);
             // Comparisons only when two or more papers are named or referred to; "how do diffusion models compare to
             // autoregressive models" is a question about a topic, answered from several papers.
-            if (papersReferred >= 2 || SeveralRx().IsMatch(question) || (sides.Count >= 2 && sides.All(s => NamedToken().IsMatch(" x " + LeadingFunctionWords().Replace(s, "")))))
+            if (papersReferred >= 2 || SeveralRx().IsMatch(question) ||
+                (sides.Count >= 2 && sides.All(s => NamedToken().IsMatch(" x " + LeadingFunctionWords().Replace(s, "")) || DefiniteWork().IsMatch(s))))
             {
                 IReadOnlyList<string>? aspects = null;
                 var m = AspectsRx().Match(question);
-                if (m.Success && papersReferred >= 2)
+                if (m.Success && (papersReferred >= 2 || SeveralRx().IsMatch(question)) && m.Groups["aspects"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 8)
                 {
                     aspects = Regex.Split(m.Groups["aspects"].Value, @"\s*(?:,|\band\b)\s*", RegexOptions.IgnoreCase)
                         .Select(a => a.Trim())

@@ -49,7 +49,9 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
                 }
 
                 var comparison = RenderCompare(plugins.Compare(kernel, papers.Select(p => p.Id).ToArray(), intent.Aspects is null ? null : string.Join(',', intent.Aspects)));
-                return Render(WithKeyPoints(question, papers, stats, comparison));
+                // "compare the first two" asks nothing more; a question with a topic gets each paper's answer first.
+                var ownTopic = TextAnalysis.Terms(ReferenceResolver.WithoutReferences(intent.Topic)).Any(stats.Known);
+                return Render(ownTopic ? WithKeyPoints(question, papers, stats, comparison) : comparison);
             }
 
             case IntentKind.Summarize:
@@ -180,18 +182,24 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
         return query.Length == 0 ? [] : await plugins.SearchHitsAsync(kernel, query, top: Candidates, cancellationToken: ct);
     }
 
-    /// <summary>For "A vs B": the best relevant paper for each side; otherwise the top relevant papers of the question.</summary>
+    /// <summary>
+    /// For "A vs B": for each side the paper that best fits both the side and the whole question (the shared context
+    /// tells "the matching-pursuit encoder" of sparse autoencoders from any other encoder); otherwise the top relevant
+    /// papers of the question.
+    /// </summary>
     private async Task<List<Paper>> ComparedPapersAsync(string question, Intent intent, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
     {
+        var whole = await SearchAsync(question, kernel, ct);
         var chosen = new List<Paper>();
+        var calibrated = whole.Count > 0 && whole[0].Relevance is not null;
         foreach (var side in intent.Sides.Take(5))
         {
-            var hits = await SearchAsync(side, kernel, ct);
-            var pick = hits.Select(h => (h.Paper, R: Relevance(side, h, stats)))
-                .Where(x => !chosen.Any(c => c.Id == x.Paper.Id))
-                .OrderByDescending(x => x.R)
+            var hits = (await SearchAsync(side, kernel, ct)).Concat(whole).DistinctBy(h => h.Paper.Id).ToList();
+            var pick = hits.Where(h => !chosen.Any(c => c.Id == h.Paper.Id))
+                .Select(h => (h.Paper, Side: Relevance(side, h, stats), Whole: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats)))
+                .OrderByDescending(x => (2 * x.Side) + x.Whole)
                 .FirstOrDefault();
-            if (pick.Paper is not null && pick.R >= (hits[0].Relevance is null ? Options.MinLexicalFairRelevance : Options.MinRelevance))
+            if (pick.Paper is not null && pick.Side >= (calibrated ? Options.MinRelevance : Options.MinLexicalFairRelevance))
             {
                 chosen.Add(pick.Paper);
             }
@@ -202,7 +210,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
             return chosen;
         }
 
-        var relevant = await RelevantAsync(question, kernel, stats, ct);
+        var relevant = gate.Relevant(question, whole, stats, several: true).Select(r => r.Paper);
         return chosen.Concat(relevant).DistinctBy(p => p.Id).Take(2).ToList();
     }
 
@@ -233,10 +241,12 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
         var sb = new StringBuilder("Compared from their abstracts. On your question:\n");
         foreach (var p in papers)
         {
-            var best = ExtractiveEngine.Rank(question, p, stats).FirstOrDefault();
-            if (best is not null)
+            var ranked = ExtractiveEngine.Rank(question, p, stats);
+            if (ranked.Count > 0)
             {
-                sb.Append($"\n- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {MarkdownText.Escape(TextAnalysis.Truncate(best.Sentence, ExtractiveEngine.MaxSentenceChars))}");
+                var key = ranked.Take(2).Where(s => s == ranked[0] || s.Score >= 0.6 * ranked[0].Score).OrderBy(s => s.Index)
+                    .Select(s => MarkdownText.Escape(TextAnalysis.Truncate(s.Sentence, ExtractiveEngine.MaxSentenceChars)));
+                sb.Append($"\n- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {string.Join(' ', key)}");
             }
         }
 

@@ -48,7 +48,7 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
             return [];
         }
 
-        var floor = several ? 0.6 * best.h.Relevance : 0.8 * best.h.Relevance;
+        var floor = several ? 0.5 * best.h.Relevance : 0.6 * best.h.Relevance;
         return new[] { best.h }.Concat(lexical.Where((h, i) => i != best.i && h.Relevance >= Math.Max(floor, o.MinLexicalFairRelevance)))
             .Take(o.MaxPapers).ToList();
     }

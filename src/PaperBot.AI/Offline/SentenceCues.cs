@@ -11,7 +11,7 @@ public static partial class SentenceCues
     [GeneratedRegex(@"\b(we\s+(propose|introduce|present|develop|design|devise|build|describe|adopt|use|leverage|employ|train|fine-?tune|distill|formulate|extend|re-?contextuali[sz]e)|this\s+(paper|work|study)\s+(proposes|introduces|presents|develops|describes)|in\s+this\s+(work|paper)|our\s+(method|approach|framework|model|system|architecture|algorithm|technique|key\s+idea)|(is|are)\s+composed\s+of|consists?\s+of|(a|an)\s+(novel|new|simple|unified)\s+\w+|which\s+(adds|uses|replaces|combines|integrates))\b", RegexOptions.IgnoreCase)]
     private static partial Regex MethodRx();
 
-    [GeneratedRegex(@"\b(datasets?|corpus|corpora|benchmarks?|collected|annotat\w+|curat\w+|synthesi[sz]e|labeled|labelled|images|videos|samples|examples|hours\s+of|we\s+(build|construct|release|collect|create))\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b((pre-?)?trained\s+on|evaluated\s+on|tested\s+on|datasets?|corpus|corpora|benchmarks?|collected|annotat\w+|curat\w+|synthesi[sz]e|labeled|labelled|images|videos|samples|examples|hours\s+of|we\s+(build|construct|release|collect|create))\b", RegexOptions.IgnoreCase)]
     private static partial Regex DataRx();
 
     [GeneratedRegex(@"\b(we\s+(find|found|show|observe|reveal|demonstrate|prove|discover|identify|confirm)|results?\s+(show|indicate|suggest|reveal|demonstrate)|experiments?\s+(show|indicate|demonstrate)|find(s)?\s+that|show(s)?\s+that|turns?\s+out|is\s+more\s+important|are\s+redundant|leads?\s+to|outperform\w*|surpass\w*|achiev\w+|rival\w*|comparable)\b", RegexOptions.IgnoreCase)]
@@ -23,12 +23,18 @@ public static partial class SentenceCues
     [GeneratedRegex(@"\b(task|problem|we\s+(address|tackle|study|consider|focus\s+on|investigate|explore|examine)|aims?\s+to|goal|challenge|question)\b", RegexOptions.IgnoreCase)]
     private static partial Regex TaskRx();
 
-    [GeneratedRegex(@"\b(our|this|the\s+proposed)\s+(method|approach|model|framework|system|work)\b[^.]*\b(limit\w*|cannot|fails?|only|restricted|does\s+not|struggl\w*)|\b(limitations?|future\s+work|we\s+(leave|note\s+that))\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(our|this|the\s+proposed)\s+(method|approach|model|framework|system|work)\b[^.]*\b(is\s+limited|are\s+limited|cannot|fails?\s+to|only\s+(works?|applies|handles|supports)|restricted\s+to|does\s+not\s+(handle|support|scale|generali[sz]e)|struggl\w*)|\b(limitations?|future\s+work|we\s+(leave|note\s+that))\b", RegexOptions.IgnoreCase)]
     private static partial Regex OwnLimitationRx();
 
     public static bool HasNumber(string s) => NumberRx().IsMatch(s);
 
     public static bool IsMethod(string s) => MethodRx().IsMatch(s);
+
+    [GeneratedRegex(@"\bwe\s+(study|investigate|explore|analy[sz]e|examine|show|find|revisit)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex StudyRx();
+
+    /// <summary>The paper's own contribution: its method, or what it studies or shows.</summary>
+    public static bool IsContribution(string s) => MethodRx().IsMatch(s) || StudyRx().IsMatch(s);
 
     public static bool IsData(string s) => DataRx().IsMatch(s);
 

@@ -16,6 +16,12 @@ public static partial class TextAnalysis
         "more", "most", "other", "all", "each", "both", "only", "own", "same", "too", "very", "just", "has", "have", "had",
         "tell", "show", "give", "find", "papers", "paper", "work", "works", "please", "know", "explain", "anything",
         "something", "latest", "recent", "new", "us", "via", "using", "use", "used", "based", "between",
+        // Chat phrasing, not topic: "has anyone seen a way to…", "I remember someone…", "is there a paper on…"
+        "vs", "versus", "anyone", "someone", "anybody", "somebody", "seen", "heard", "remember", "recall", "thing",
+        "things", "stuff", "lot", "lots", "way", "ways", "get", "gets", "got", "getting", "really", "actually",
+        "basically", "pretty", "kind", "sort", "guys", "folks", "want", "wants", "wanted", "don", "doesn", "isn",
+        "aren", "trying", "try", "tried", "able", "good", "nice", "cool", "hey", "hi", "thanks", "question",
+        "wondering", "curious", "idea", "ideas", "people", "much", "many", "whether", "still", "even", "yet",
     };
 
     [GeneratedRegex(@"[\p{L}\p{N}][\p{L}\p{N}\-]*", RegexOptions.CultureInvariant)]
@@ -27,13 +33,26 @@ public static partial class TextAnalysis
 
     private static readonly string[] Abbreviations = ["e.g.", "i.e.", "et al.", "etc.", "vs.", "Fig.", "Eq.", "cf.", "approx.", "resp."];
 
-    /// <summary>Lower-cased, lightly stemmed content terms (stop words dropped).</summary>
+    /// <summary>Lower-cased, stemmed content terms (stop words dropped); a hyphenated word gives its parts.</summary>
     public static List<string> Terms(string text)
     {
         var result = new List<string>();
         foreach (Match m in WordRegex().Matches(text))
         {
             var w = m.Value.ToLowerInvariant().Trim('-');
+            if (w.Contains('-'))
+            {
+                foreach (var part in w.Split('-', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (part.Length >= 2 && !Stop.Contains(part))
+                    {
+                        result.Add(Stem(part));
+                    }
+                }
+
+                continue;
+            }
+
             if (w.Length < 2 || Stop.Contains(w))
             {
                 continue;

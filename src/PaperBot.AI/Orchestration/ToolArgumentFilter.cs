@@ -62,8 +62,9 @@ public sealed partial class ToolArgumentFilter : IFunctionInvocationFilter
                     arguments.Remove(name); // unparsable: the tool's default applies
                 }
             }
-            else if (parameter.ParameterType == typeof(string) && value is not null and not string)
+            else if (parameter.ParameterType == typeof(string) && value is not null && (value is not string || ((string)value).TrimStart().StartsWith('[')))
             {
+                // A list where text is expected (SK hands JSON arrays over as their text): its items, joined.
                 arguments[name] = string.Join(name == "aspects" ? ", " : " ", Tokens(value));
             }
         }

@@ -52,7 +52,7 @@ public sealed class PromptLibrary
     /// </summary>
     public Task<string> RenderAsync(string name, KernelArguments arguments, CancellationToken cancellationToken = default)
     {
-        var template = new KernelPromptTemplateFactory().Create(Raw(name));
+        var template = new KernelPromptTemplateFactory { AllowDangerouslySetContent = true }.Create(Raw(name));
         return template.RenderAsync(new Kernel(), arguments, cancellationToken);
     }
 
@@ -63,7 +63,7 @@ public sealed class PromptLibrary
         {
             Name = c.Name,
             TemplateFormat = c.TemplateFormat,
-            InputVariables = c.InputVariables,
+            InputVariables = c.InputVariables.Select(v => new InputVariable(v) { AllowDangerouslySetContent = true }).ToList(),
             AllowDangerouslySetContent = true,
         };
     }

@@ -73,16 +73,22 @@ public sealed class TermOverlapSearch(IPaperStore store) : ISearchService
 {
     public IReadOnlyList<SearchHit> Search(SearchQuery query)
     {
-        var q = TextAnalysis.Terms(query.Text).ToHashSet();
+        var q = Words(query.Text).ToHashSet();
         return store.All()
             .Where(p => query.MinUpvotes is null || (p.Upvotes ?? 0) >= query.MinUpvotes)
-            .Select(p => (p, s: TextAnalysis.Terms(p.Title + " " + p.Abstract).Count(q.Contains)))
+            .Select(p => (p, s: Words(p.Title + " " + p.Abstract).Count(q.Contains)))
             .Where(x => x.s > 0)
             .OrderByDescending(x => x.s)
             .Take(query.Top)
             .Select(x => new SearchHit(x.p, x.s, ""))
             .ToList();
     }
+
+    /// <summary>Lower-cased words of three letters or more, unstemmed: a deliberately plain matcher.</summary>
+    private static IEnumerable<string> Words(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text.ToLowerInvariant(), @"[a-z0-9][a-z0-9\-]{2,}").Select(m => m.Value).Where(w => !Stop.Contains(w)).Distinct();
+
+    private static readonly HashSet<string> Stop = ["the", "and", "for", "with", "how", "what", "does", "are", "from", "that", "this", "can", "its"];
 
     public IReadOnlyList<SearchHit> Related(string id, int top = 5) =>
         store.Get(id) is { } p ? Search(new SearchQuery(p.Title) { Top = top + 1 }).Where(h => h.Paper.Id != id).Take(top).ToList() : [];

@@ -15,7 +15,10 @@ namespace PaperBot.Testing.FakeOpenAi;
 /// <summary>
 /// A loopback OpenAI-compatible server (Kestrel on 127.0.0.1:0) speaking the real /v1/chat/completions (with
 /// tool_calls) and /v1/embeddings JSON, also under Azure paths (/openai/deployments/{d}/…). Chat replies are scripted
-/// in order (text, tool calls, status codes with Retry-After, slow replies, malformed JSON); every request is recorded.
+/// in order, and script what real models and servers do: text, tool calls (several in one response, as parallel tool
+/// calling sends them), replies without "usage", status codes with Retry-After, OpenAI's 400 error bodies
+/// (context_length_exceeded, a rejected temperature), slow replies and malformed JSON; every request is recorded.
+/// Streaming is not scripted: PaperBot does not stream.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
@@ -169,7 +172,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                         ctx.Response.Headers["retry-after-ms"] = ((long)ra.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     }
 
-                    await ctx.Response.WriteAsJsonAsync(Error(st.Message ?? $"scripted {st.Code}", st.Code == 429 ? "rate_limit_exceeded" : "server_error"));
+                    await ctx.Response.WriteAsJsonAsync(Error(st.Message ?? $"scripted {st.Code}", st.ErrorCode ?? (st.Code == 429 ? "rate_limit_exceeded" : st.Code == 400 ? "invalid_request_error" : "server_error"), st.Param));
                     return;
                 case FakeReply.MalformedReply:
                     ctx.Response.StatusCode = 200;
@@ -177,7 +180,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                     await ctx.Response.WriteAsync("{\"id\":\"chatcmpl-broken\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"unterminated");
                     return;
                 case FakeReply.TextReply t when chat:
-                    await WriteChatAsync(ctx, request, new JsonObject { ["role"] = "assistant", ["content"] = t.Content }, "stop", t.PromptTokens, t.CompletionTokens);
+                    await WriteChatAsync(ctx, request, new JsonObject { ["role"] = "assistant", ["content"] = t.Content }, "stop", t.PromptTokens, t.CompletionTokens, t.WithUsage);
                     return;
                 case FakeReply.ToolCallReply tc when chat:
                     var calls = new JsonArray();
@@ -191,7 +194,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
                         });
                     }
 
-                    await WriteChatAsync(ctx, request, new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = calls }, "tool_calls", tc.PromptTokens, tc.CompletionTokens);
+                    await WriteChatAsync(ctx, request, new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = calls }, "tool_calls", tc.PromptTokens, tc.CompletionTokens, tc.WithUsage);
                     return;
                 case FakeReply.EmbeddingsReply when !chat:
                     await WriteEmbeddingsAsync(ctx, request);
@@ -204,7 +207,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
-    private async Task WriteChatAsync(HttpContext ctx, RecordedRequest request, JsonObject message, string finish, int promptTokens, int completionTokens)
+    private async Task WriteChatAsync(HttpContext ctx, RecordedRequest request, JsonObject message, string finish, int promptTokens, int completionTokens, bool withUsage)
     {
         var model = request.Json?["model"]?.GetValue<string>() ?? "fake";
         var json = new JsonObject
@@ -217,13 +220,17 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             {
                 new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = finish },
             },
-            ["usage"] = new JsonObject
+        };
+        if (withUsage)
+        {
+            json["usage"] = new JsonObject
             {
                 ["prompt_tokens"] = promptTokens,
                 ["completion_tokens"] = completionTokens,
                 ["total_tokens"] = promptTokens + completionTokens,
-            },
-        };
+            };
+        }
+
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
         await ctx.Response.WriteAsync(json.ToJsonString());
@@ -259,9 +266,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         await ctx.Response.WriteAsync(json.ToJsonString());
     }
 
-    private static JsonObject Error(string message, string type) => new()
+    private static JsonObject Error(string message, string code, string? param = null) => new()
     {
-        ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = type },
+        ["error"] = new JsonObject { ["message"] = message, ["type"] = code == "context_length_exceeded" || code.StartsWith("unsupported", StringComparison.Ordinal) ? "invalid_request_error" : code, ["param"] = param, ["code"] = code },
     };
 }
 
@@ -296,13 +303,38 @@ public sealed record RecordedRequest(string Method, string Path, string Query, I
 /// <summary>A scripted reply.</summary>
 public abstract record FakeReply
 {
-    public static FakeReply Text(string content, int promptTokens = 100, int completionTokens = 20) => new TextReply(content, promptTokens, completionTokens);
+    public static FakeReply Text(string content, int promptTokens = 100, int completionTokens = 20) => new TextReply(content, promptTokens, completionTokens, true);
+
+    /// <summary>A text reply with no "usage" object, as some OpenAI-compatible servers send.</summary>
+    public static FakeReply TextWithoutUsage(string content) => new TextReply(content, 0, 0, false);
 
     /// <summary>Tool calls; names are SK's fully-qualified "plugin-function", arguments a JSON object.</summary>
     public static FakeReply ToolCall(string name, object arguments, int promptTokens = 80, int completionTokens = 10) =>
-        new ToolCallReply([(name, JsonSerializer.Serialize(arguments))], promptTokens, completionTokens);
+        new ToolCallReply([(name, JsonSerializer.Serialize(arguments))], promptTokens, completionTokens, true);
 
-    public static FakeReply Status(int code, TimeSpan? retryAfter = null, string? message = null) => new StatusReply(code, retryAfter, message);
+    /// <summary>A tool call whose arguments are sent exactly as given (models send malformed-ish JSON shapes).</summary>
+    public static FakeReply ToolCallRaw(string name, string argumentsJson, int promptTokens = 80, int completionTokens = 10) =>
+        new ToolCallReply([(name, argumentsJson)], promptTokens, completionTokens, true);
+
+    /// <summary>Several tool calls in one response (parallel tool calling).</summary>
+    public static FakeReply ToolCalls(params (string Name, object Arguments)[] calls) =>
+        new ToolCallReply(calls.Select(c => (c.Name, JsonSerializer.Serialize(c.Arguments))).ToList(), 80, 10, true);
+
+    public static FakeReply Status(int code, TimeSpan? retryAfter = null, string? message = null) => new StatusReply(code, retryAfter, message, null, null);
+
+    /// <summary>OpenAI's 400 for a prompt over the model's context window.</summary>
+    public static FakeReply ContextLengthExceeded() => new StatusReply(400, null,
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9731 tokens. Please reduce the length of the messages.",
+        "context_length_exceeded", "messages");
+
+    /// <summary>
+    /// What a reasoning model (o-series) answers when a request carries <paramref name="parameter"/> (e.g.
+    /// "temperature"): a 400 "unsupported_value"; a request without it gets <paramref name="then"/>.
+    /// </summary>
+    public static FakeReply RejectingParameter(string parameter, FakeReply then) => Dynamic(req =>
+        req.Json?[parameter] is not null
+            ? new StatusReply(400, null, $"Unsupported value: '{parameter}' does not support 0.2 with this model. Only the default (1) value is supported.", "unsupported_value", parameter)
+            : then);
 
     public static FakeReply Malformed() => new MalformedReply();
 
@@ -313,11 +345,11 @@ public abstract record FakeReply
 
     public static FakeReply Embeddings() => new EmbeddingsReply();
 
-    public sealed record TextReply(string Content, int PromptTokens, int CompletionTokens) : FakeReply;
+    public sealed record TextReply(string Content, int PromptTokens, int CompletionTokens, bool WithUsage) : FakeReply;
 
-    public sealed record ToolCallReply(IReadOnlyList<(string Name, string Arguments)> Calls, int PromptTokens, int CompletionTokens) : FakeReply;
+    public sealed record ToolCallReply(IReadOnlyList<(string Name, string Arguments)> Calls, int PromptTokens, int CompletionTokens, bool WithUsage) : FakeReply;
 
-    public sealed record StatusReply(int Code, TimeSpan? RetryAfter, string? Message) : FakeReply;
+    public sealed record StatusReply(int Code, TimeSpan? RetryAfter, string? Message, string? ErrorCode, string? Param) : FakeReply;
 
     public sealed record MalformedReply : FakeReply;
 
