@@ -87,7 +87,7 @@ public sealed class ChatHandler(
         }
 
         var first = true;
-        foreach (var part in AnswerMessages.Build(answer))
+        foreach (var part in AnswerMessages.BuildAny(answer))
         {
             if (first && replyTo is { } r)
             {

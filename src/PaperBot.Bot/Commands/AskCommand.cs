@@ -26,6 +26,6 @@ public sealed class AskCommand(IPaperAssistant assistant) : ISlashCommand
             GuildId = context.GuildKey,
             Question = question,
         }, cancellationToken);
-        return new CommandReply(AnswerMessages.Build(answer, "Q: " + PaperText.Truncate(PaperText.OneLine(question), 200)));
+        return new CommandReply(AnswerMessages.BuildAny(answer, "Q: " + PaperText.Truncate(PaperText.OneLine(question), 200)));
     }
 }

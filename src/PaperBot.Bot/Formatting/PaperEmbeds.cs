@@ -16,7 +16,7 @@ public static class PaperEmbeds
             .WithTitle(PaperText.Truncate(PaperText.OneLine(p.Title), DiscordLimits.EmbedTitle))
             .WithUrl(PaperText.MainUrl(p))
             .WithColor(Color)
-            .WithDescription(PaperText.Truncate(PaperText.OneLine(p.Abstract), 1500))
+            .WithDescription(PaperBot.AI.Offline.MarkdownText.Escape(PaperText.Truncate(PaperText.OneLine(p.Abstract), 1500)))
             .WithFooter($"id {p.Id}");
         e.AddField("Authors", PaperText.Authors(p, DiscordLimits.EmbedFieldValue));
         if (p.Published is { } pub)
@@ -56,10 +56,12 @@ public static class PaperEmbeds
         foreach (var hit in hits)
         {
             var p = hit.Paper;
-            var name = PaperText.Truncate(PaperText.OneLine(p.Title), 180);
+            var name = PaperBot.AI.Offline.MarkdownText.Escape(PaperText.Truncate(PaperText.OneLine(p.Title), 180));
             var url = PaperText.MainUrl(p);
             var head = url is null ? $"**{n}. {name}**" : $"**{n}. [{name}]({url})**";
-            var snippet = PaperText.Truncate(PaperText.OneLine(string.IsNullOrWhiteSpace(hit.Snippet) ? p.Abstract : hit.Snippet), snippetLength);
+            var snippet = string.IsNullOrWhiteSpace(hit.Snippet)
+                ? PaperBot.AI.Offline.MarkdownText.Escape(PaperText.Truncate(PaperText.OneLine(p.Abstract), snippetLength))
+                : EscapeSnippet(PaperText.Truncate(PaperText.OneLine(hit.Snippet), snippetLength));
             lines.Add($"{head}\n{PaperText.Facts(p)}\n{snippet}");
             n++;
         }
@@ -69,6 +71,10 @@ public static class PaperEmbeds
             .WithColor(Color)
             .WithDescription(PaperText.Truncate(string.Join("\n\n", lines), DiscordLimits.EmbedDescription));
     }
+
+    /// <summary>A search snippet is abstract text with the matched words in **bold**: escape the text, keep the bold.</summary>
+    public static string EscapeSnippet(string snippet) =>
+        string.Join("**", snippet.Split("**").Select(PaperBot.AI.Offline.MarkdownText.Escape));
 
     public static IEnumerable<SearchHit> AsHits(IEnumerable<Paper> papers) => papers.Select(p => new SearchHit(p, 0, ""));
 }

@@ -70,6 +70,35 @@ public sealed class ChatEndToEndTests
         await Eventually.TrueAsync(() => MessagesIn(h, dm).Any(m => m["content"]!.GetValue<string>().Contains("Easy there", StringComparison.Ordinal)), "cooldown message");
     }
 
+    [Fact]
+    public async Task A_comparison_in_chat_is_an_embed_and_nothing_found_cites_nothing()
+    {
+        await using var h = await BotHarness.CreateAsync();
+        h.Seed(BotTestPapers.All);
+        h.With("Bot:Cooldown", "00:00:00");
+        await using var bot = await h.StartBotAsync();
+        const ulong dm = 830000000000000003;
+
+        await h.Discord.Gateway.SendUserMessageAsync(dm, "diffusion model denoising schedule with classifier-free guidance", Bob, guildId: 0);
+        await Eventually.TrueAsync(() => MessagesIn(h, dm).Count > 0, "the first answer");
+        var before = MessagesIn(h, dm).Count;
+        await h.Discord.Gateway.SendUserMessageAsync(dm, "compare the first two", Bob, guildId: 0);
+        await Eventually.TrueAsync(() => MessagesIn(h, dm).Count > before, "the comparison");
+        var comparison = MessagesIn(h, dm)[before];
+        var fields = comparison["embeds"]![0]!["fields"]!.AsArray();
+        Assert.Equal(2, fields.Count);
+        Assert.All(fields, f => Assert.Contains("**Method:**", f!["value"]!.GetValue<string>()));
+        Assert.DoesNotContain("|---|", comparison["content"]?.GetValue<string>() ?? "");
+
+        before = MessagesIn(h, dm).Count;
+        await h.Discord.Gateway.SendUserMessageAsync(dm, "what is the best pizza in Naples?", Bob, guildId: 0);
+        await Eventually.TrueAsync(() => MessagesIn(h, dm).Count > before, "the nothing-found answer");
+        var nothing = MessagesIn(h, dm)[before]["content"]!.GetValue<string>();
+        Assert.Contains("found no paper", nothing);
+        Assert.DoesNotContain("References", nothing);
+        Assert.DoesNotContain("https://", nothing);
+    }
+
     internal static List<JsonObject> MessagesIn(BotHarness h, ulong channelId)
     {
         var id = channelId.ToString(CultureInfo.InvariantCulture);
