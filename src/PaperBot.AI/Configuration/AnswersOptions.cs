@@ -9,7 +9,19 @@ public sealed class AnswersOptions
 
     /// <summary>Least calibrated relevance (<c>SearchHit.Relevance</c>, 0..1, from hybrid retrieval) a cited paper needs.</summary>
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinRelevance must be between 0 and 1")]
-    public double MinRelevance { get; set; } = 0.45;
+    public double MinRelevance { get; set; } = 0.15;
+
+    /// <summary>The best hit also passes when its calibrated relevance is this many times the next hits' best…</summary>
+    [Range(1.0, 100.0, ErrorMessage = "Answers:RelevanceMargin must be between 1 and 100")]
+    public double RelevanceMargin { get; set; } = 2.2;
+
+    /// <summary>…and at least this.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinMarginRelevance must be between 0 and 1")]
+    public double MinMarginRelevance { get; set; } = 0.005;
+
+    /// <summary>Least calibrated relevance of a paper that also passes the lexical gate (the question's rare words are in it).</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinSupportedRelevance must be between 0 and 1")]
+    public double MinSupportedRelevance { get; set; } = 0.01;
 
     /// <summary>
     /// Lexical relevance (idf-weighted share of the question's words in the paper) that passes on its own when

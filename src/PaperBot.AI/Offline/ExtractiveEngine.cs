@@ -22,7 +22,7 @@ public sealed partial class ExtractiveEngine
     /// <summary>Papers in an answer (the top one gets up to <see cref="MaxTopSentences"/> sentences, the others one).</summary>
     public int MaxAnswerPapers { get; init; } = 3;
 
-    public const int MaxTopSentences = 3;
+    public const int MaxTopSentences = 4;
 
     /// <summary>A scored sentence of one paper.</summary>
     public sealed record Scored(Paper Paper, int Index, string Sentence, double Score, double Coverage);
@@ -59,7 +59,7 @@ public sealed partial class ExtractiveEngine
                         picked.Add(next);
                     }
 
-                    picked.AddRange(ranked.Skip(1).Where(s => s != next && s.Score > 0 && s.Score >= 0.45 * ranked[0].Score).Take(MaxTopSentences - picked.Count));
+                    picked.AddRange(ranked.Skip(1).Where(s => s != next && s.Score > 0 && s.Score >= 0.35 * ranked[0].Score).Take(MaxTopSentences - picked.Count));
                 }
             }
 

@@ -191,15 +191,19 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
     {
         var whole = await SearchAsync(question, kernel, ct);
         var chosen = new List<Paper>();
-        var calibrated = whole.Count > 0 && whole[0].Relevance is not null;
         foreach (var side in intent.Sides.Take(5))
         {
-            var hits = (await SearchAsync(side, kernel, ct)).Concat(whole).DistinctBy(h => h.Paper.Id).ToList();
-            var pick = hits.Where(h => !chosen.Any(c => c.Id == h.Paper.Id))
-                .Select(h => (h.Paper, Side: Relevance(side, h, stats), Whole: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats)))
-                .OrderByDescending(x => (2 * x.Side) + x.Whole)
+            // The side's own search ranks best; among its first hits (and the gate's picks) the one that also fits
+            // the whole question wins, and it needs the side's words or the gate to back it.
+            var hits = await SearchAsync(side, kernel, ct);
+            var passing = gate.Relevant(side, hits, stats, several: true).Select(r => r.Paper.Id).ToHashSet();
+            var pick = hits.Take(3).Concat(hits.Where(h => passing.Contains(h.Paper.Id)))
+                .Where(h => !chosen.Any(c => c.Id == h.Paper.Id))
+                .Select(h => (h.Paper, Side: ExtractiveEngine.LexicalRelevance(side, h.Paper, stats), Whole: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats), Passing: passing.Contains(h.Paper.Id)))
+                .Where(x => x.Passing || x.Side >= Options.MinLexicalFairRelevance)
+                .OrderByDescending(x => (2 * x.Side) + x.Whole + (x.Passing ? 0.5 : 0))
                 .FirstOrDefault();
-            if (pick.Paper is not null && pick.Side >= (calibrated ? Options.MinRelevance : Options.MinLexicalFairRelevance))
+            if (pick.Paper is not null)
             {
                 chosen.Add(pick.Paper);
             }

@@ -7,7 +7,11 @@ namespace PaperBot.AI.Offline;
 
 /// <summary>
 /// Decides which retrieved papers are relevant enough to cite. With a calibrated relevance from retrieval
-/// (<see cref="SearchHit.Relevance"/>, 0..1) a paper needs <see cref="AnswersOptions.MinRelevance"/>. Without one
+/// (<see cref="SearchHit.Relevance"/>, 0..1) a paper passes with <see cref="AnswersOptions.MinRelevance"/>; or, as the
+/// best hit, when it is far ahead of the next ones (<see cref="AnswersOptions.RelevanceMargin"/>: off-topic questions
+/// get a flat list of near-zero values, a paper that answers stands out even when its absolute value is low, as for
+/// long chatty questions); or when it also passes the lexical gate with <see cref="AnswersOptions.MinSupportedRelevance"/>.
+/// Without one
 /// (lexical retrieval only) the lexical relevance (<see cref="ExtractiveEngine.LexicalRelevance"/>) of the best paper
 /// must be high (<see cref="AnswersOptions.MinLexicalRelevance"/>), or fair and clearly ahead of the next hits:
 /// BM25 always returns something, and a flat list of weak matches ("best", "model", "recipe") means nothing answers.
@@ -21,6 +25,28 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
     /// <summary>Hits after the first that the margin compares against.</summary>
     public const int MarginWindow = 4;
 
+    /// <summary>Ids of the hits the lexical gate alone would pass: the best one if strong or clear, and those near it.</summary>
+    private static HashSet<string> LexicalPasses(List<(Paper Paper, double Relevance)> lexical, AnswersOptions o, bool strongOnly = false)
+    {
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (lexical.Count == 0)
+        {
+            return ids;
+        }
+
+        var best = lexical.Select((h, i) => (h, i)).MaxBy(x => x.h.Relevance);
+        var next = lexical.Where((_, i) => i != best.i).Take(MarginWindow).Select(h => h.Relevance).DefaultIfEmpty(0).Max();
+        if (best.h.Relevance >= o.MinLexicalRelevance || (!strongOnly && best.h.Relevance >= o.MinLexicalFairRelevance && best.h.Relevance >= LexicalMargin * next))
+        {
+            foreach (var h in lexical.Where(h => h.Relevance >= Math.Max(0.6 * best.h.Relevance, strongOnly ? o.MinLexicalRelevance : o.MinLexicalFairRelevance)))
+            {
+                ids.Add(h.Paper.Id);
+            }
+        }
+
+        return ids;
+    }
+
     public IReadOnlyList<(Paper Paper, double Relevance)> Relevant(string question, IReadOnlyList<SearchHit> hits, CorpusStats.Snapshot stats, bool several = false)
     {
         var o = options.Value;
@@ -29,16 +55,30 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
             return [];
         }
 
+        var lexical = hits.Select(h => (h.Paper, Relevance: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats))).ToList();
         if (hits[0].Relevance is not null)
         {
-            var calibrated = hits.Select(h => (h.Paper, Relevance: h.Relevance ?? 0)).OrderByDescending(h => h.Relevance).ToList();
-            var top = calibrated[0].Relevance;
-            return top < o.MinRelevance
-                ? []
-                : calibrated.Where(h => h.Relevance >= o.MinRelevance && h.Relevance >= top - (several ? 0.25 : 0.15)).Take(o.MaxPapers).ToList();
+            // Calibrated: enough on its own, or enough with the question's own words in the paper (the lexical gate).
+            var lexicalPass = LexicalPasses(lexical, o, strongOnly: true);
+            var calibrated = hits.Select((h, i) => (h.Paper, Relevance: h.Relevance ?? 0, Words: lexical[i].Relevance)).ToList();
+            var top = calibrated.MaxBy(h => h.Relevance);
+            var nextBest = calibrated.Where(h => h.Paper.Id != top.Paper.Id).Take(MarginWindow).Select(h => h.Relevance).DefaultIfEmpty(0).Max();
+            var clearlyAhead = top.Relevance >= o.MinMarginRelevance && top.Relevance >= o.RelevanceMargin * nextBest;
+            bool Passes((Paper Paper, double Relevance, double Words) h) =>
+                h.Relevance >= o.MinRelevance ||
+                (clearlyAhead && h.Paper.Id == top.Paper.Id) ||
+                (h.Relevance >= o.MinSupportedRelevance && lexicalPass.Contains(h.Paper.Id));
+            var first = calibrated.FirstOrDefault(Passes);
+            if (first.Paper is null)
+            {
+                return [];
+            }
+
+            return new[] { (first.Paper, first.Relevance) }
+                .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && Passes(h) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
+                .Take(o.MaxPapers).ToList();
         }
 
-        var lexical = hits.Select(h => (h.Paper, Relevance: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats))).ToList();
         var best = lexical.Select((h, i) => (h, i)).MaxBy(x => x.h.Relevance);
         var next = lexical.Where((_, i) => i != best.i).Take(MarginWindow).Select(h => h.Relevance).DefaultIfEmpty(0).Max();
         var strong = best.h.Relevance >= o.MinLexicalRelevance;
