@@ -99,12 +99,13 @@ public sealed partial class ExtractiveEngine
         var q = TextAnalysis.Terms(question).Distinct().ToList();
         var weights = q.ToDictionary(t => t, t => Weight(t, stats));
         var total = weights.Values.Sum();
-        var sentences = TextAnalysis.Sentences(paper.Abstract);
+        var analysed = AnalysedPaper.Of(paper);
+        var sentences = analysed.Sentences;
         var scored = new List<Scored>(sentences.Count);
         for (var i = 0; i < sentences.Count; i++)
         {
             var s = sentences[i];
-            var terms = TextAnalysis.Terms(s).ToHashSet();
+            var terms = analysed.SentenceTerms[i];
             var coverage = total <= 0 ? 0 : q.Where(terms.Contains).Sum(t => weights[t]) / total;
             var score = coverage + (n == NeedKind.Number ? 0.5 : 0.15) * SentenceCues.Fit(s, n);
             if (SentenceCues.IsBackground(s))
@@ -131,7 +132,7 @@ public sealed partial class ExtractiveEngine
             return 0;
         }
 
-        var doc = TextAnalysis.Terms(paper.Title + " " + paper.Abstract + " " + string.Join(' ', paper.Keywords)).ToHashSet();
+        var doc = AnalysedPaper.Of(paper).Terms;
         var total = q.Sum(t => Weight(t, stats));
         return total <= 0 ? 0 : q.Where(doc.Contains).Sum(t => Weight(t, stats)) / total;
     }

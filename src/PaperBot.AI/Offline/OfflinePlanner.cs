@@ -18,7 +18,7 @@ namespace PaperBot.AI.Offline;
 public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, RelevanceGate gate, IOptions<AnswersOptions> options)
 {
     /// <summary>Hits examined per search (the gate then keeps the relevant ones).</summary>
-    public const int Candidates = 10;
+    public const int Candidates = 8;
 
     [GeneratedRegex(@"\b\d{4}\.\d{4,5}\b")]
     private static partial Regex ArxivId();

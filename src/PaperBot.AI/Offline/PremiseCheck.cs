@@ -27,9 +27,6 @@ public static partial class PremiseCheck
     [GeneratedRegex(@"\bthe\s+(?<name>[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?)\s+(?:paper|technical\s+report|report|model\s+card|preprint)\b")]
     private static partial Regex NamedPaper();
 
-    [GeneratedRegex(@"(?<n>\d+(?:\.\d+)?)\s*(?<u>%|percent|x\b|×|times\b|-?fold\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex ClaimNumber();
-
     [GeneratedRegex(@"\b(how\s+(much|many|fast|small|large)|what\s+(fraction|share|percentage|proportion))\b", RegexOptions.IgnoreCase)]
     private static partial Regex AsksForNumber();
 
@@ -53,7 +50,7 @@ public static partial class PremiseCheck
         {
             var name = m.Groups["name"].Value;
             var v = m.Groups["v"].Value;
-            list.Add(($"{name} {v}".Replace("- ", "-", StringComparison.Ordinal), $@"\b{Regex.Escape(name)}[\s\-]?{Regex.Escape(v)}(?![\d.]*\d)", name));
+            list.Add((m.Value, $@"\b{Regex.Escape(name)}[\s\-]?{Regex.Escape(v)}(?![\d.]*\d)", name));
         }
 
         foreach (Match m in NamedPaper().Matches(question))
@@ -84,21 +81,23 @@ public static partial class PremiseCheck
             return null;
         }
 
-        // A number the question states, against the numbers the best matching sentences with numbers state.
+        // A number the question states ("only about 10% of heads", "3 public datasets"), against the numbers that the
+        // best matching sentence with a number of the same kind states ("at least 90%", "28 publicly-available datasets").
         if (!AsksForNumber().IsMatch(question))
         {
-            foreach (Match qm in ClaimNumber().Matches(question))
+            foreach (var claim in Claims(question))
             {
-                var unit = Unit(qm.Groups["u"].Value);
-                var value = double.Parse(qm.Groups["n"].Value, CultureInfo.InvariantCulture);
-                var withNumbers = ranked.Where(s => s.Coverage >= 0.2 && ClaimNumber().Matches(s.Sentence).Any(m => Unit(m.Groups["u"].Value) == unit)).Take(1).ToList();
-                foreach (var s in withNumbers)
+                foreach (var s in ranked.Where(s => s.Coverage >= 0.2).Take(4))
                 {
-                    var stated = ClaimNumber().Matches(s.Sentence).Where(m => Unit(m.Groups["u"].Value) == unit)
-                        .Select(m => double.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture)).ToList();
-                    if (!stated.Any(x => Math.Abs(x - value) < 1e-9))
+                    var stated = Claims(s.Sentence).Where(c => c.Unit.Overlaps(claim.Unit)).ToList();
+                    if (stated.Count > 0 && !stated.Any(c => Math.Abs(c.Value - claim.Value) < 1e-9))
                     {
-                        return (s.Sentence, $"the question says {qm.Value.Trim()}, but the abstract does not");
+                        return (s.Sentence, $"the question says {claim.Text}, but the abstract does not");
+                    }
+
+                    if (stated.Count > 0)
+                    {
+                        break;
                     }
                 }
             }
@@ -151,9 +150,29 @@ public static partial class PremiseCheck
         return null;
     }
 
-    private static string Unit(string u) => u.Trim().ToLowerInvariant() switch
+    [GeneratedRegex(@"(?<![\w.])(?<n>\d+(?:\.\d+)?)(?:\s*(?<u>%|percent\b|x\b|×|times\b|-?fold\b)|\s+(?<words>(?:[A-Za-z][\w\-]*\s*){1,3}))", RegexOptions.IgnoreCase)]
+    private static partial Regex NumberClaim();
+
+    /// <summary>Numbers with what they count: "%"/"x", or the stems of the (up to three) words after them.</summary>
+    private static List<(double Value, HashSet<string> Unit, string Text)> Claims(string text)
     {
-        "%" or "percent" => "%",
-        _ => "x",
-    };
+        var list = new List<(double, HashSet<string>, string)>();
+        foreach (Match m in NumberClaim().Matches(text))
+        {
+            if (!double.TryParse(m.Groups["n"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            var unit = m.Groups["u"].Success
+                ? new HashSet<string> { m.Groups["u"].Value.Trim().ToLowerInvariant() is "%" or "percent" ? "%" : "x" }
+                : TextAnalysis.Terms(m.Groups["words"].Value).Where(t => t.Length >= 4).ToHashSet();
+            if (unit.Count > 0)
+            {
+                list.Add((value, unit, m.Value.Trim()));
+            }
+        }
+
+        return list;
+    }
 }

@@ -88,8 +88,8 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
             return [];
         }
 
-        var floor = several ? 0.5 * best.h.Relevance : 0.6 * best.h.Relevance;
-        return new[] { best.h }.Concat(lexical.Where((h, i) => i != best.i && h.Relevance >= Math.Max(floor, o.MinLexicalFairRelevance)))
-            .Take(o.MaxPapers).ToList();
+        // In retrieval order (its ranking saw more than these words), those nearly as relevant as the best.
+        var floor = Math.Max(several ? 0.5 * best.h.Relevance : 0.6 * best.h.Relevance, o.MinLexicalFairRelevance);
+        return lexical.Where(h => h.Relevance >= floor).Take(o.MaxPapers).ToList();
     }
 }
