@@ -222,7 +222,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
     private static bool HasNewTopic(string question, IReadOnlyList<Paper> referenced, CorpusStats.Snapshot stats)
     {
         var own = TextAnalysis.Terms(Intent.Detect(ReferenceResolver.WithoutReferences(question)).Topic)
-            .Where(t => stats.Known(t) && stats.DocumentFrequency(t) * 4 < Math.Max(4, stats.Documents)) // not the generic words
+            .Where(t => stats.Known(t) && stats.DocumentFrequency(t) * 4 <= Math.Max(4, stats.Documents)) // not the generic words
             .Distinct().ToList();
         if (own.Count == 0)
         {

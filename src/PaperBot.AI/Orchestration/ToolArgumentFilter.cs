@@ -93,7 +93,7 @@ public sealed partial class ToolArgumentFilter : IFunctionInvocationFilter
     private static partial Regex ArxivVersion();
 
     /// <summary>The values in a list argument, whatever shape it came in.</summary>
-    internal static List<string> Tokens(object? value)
+    public static List<string> Tokens(object? value)
     {
         switch (value)
         {
