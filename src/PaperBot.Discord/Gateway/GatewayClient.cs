@@ -256,7 +256,7 @@ public sealed class GatewayClient
 
             return await ReceiveLoopAsync(conn).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (conn.ReadyTimedOut && !ct.IsCancellationRequested)
+        catch (Exception ex) when (conn.ReadyTimedOut && !ct.IsCancellationRequested && ex is OperationCanceledException or WebSocketException or IOException)
         {
             _logger.LogWarning("No {Event} within {Timeout} s of {Sent}; reconnecting", resuming ? "RESUMED" : "READY", _options.ReadyTimeout.TotalSeconds, resuming ? "RESUME" : "IDENTIFY");
             return new Outcome(Resume: true, Established: false, Delay: null);
@@ -268,7 +268,7 @@ public sealed class GatewayClient
         }
         catch (Exception ex) when (ex is WebSocketException or IOException && !ct.IsCancellationRequested)
         {
-            if (conn.Zombie || conn.ReadyTimedOut)
+            if (conn.Zombie)
             {
                 return new Outcome(Resume: true, Established: conn.Established, Delay: null);
             }

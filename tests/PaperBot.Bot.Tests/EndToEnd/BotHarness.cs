@@ -68,11 +68,16 @@ public sealed class BotHarness : IAsyncDisposable
 
     public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null, FakeDiscordOptions? discordOptions = null)
     {
+        discordOptions ??= new FakeDiscordOptions();
         if (time is not null)
         {
             // rate-limit windows on the same clock as the bot, or a 429 would make the bot wait on a clock that never moves
-            discordOptions ??= new FakeDiscordOptions();
             discordOptions.TimeProvider = time;
+        }
+        else
+        {
+            // real clock on a shared machine: the 3 s callback rule is tested on fake time, here it only catches hangs
+            discordOptions.InteractionCallbackWindow = TimeSpan.FromSeconds(30);
         }
 
         var discord = await FakeDiscordServer.StartAsync(discordOptions);

@@ -78,13 +78,20 @@ public sealed class FakeInteraction
 {
     private readonly TaskCompletionSource<FakeInteractionCallback> _callback = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal FakeInteraction(ulong id, string token, int type, JsonObject payload)
+    internal FakeInteraction(ulong id, string token, int type, JsonObject payload, DateTimeOffset createdAt)
     {
         Id = id;
         Token = token;
         Type = type;
         Payload = payload;
+        CreatedAt = createdAt;
     }
+
+    /// <summary>When the interaction was created (fake Discord's clock): the 3 s callback window and the 15 min token run from here.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Callbacks rejected after the first (40060), too late (10062) or of the wrong type.</summary>
+    public ConcurrentQueue<(int Type, int Code)> RejectedCallbacks { get; } = new();
 
     public ulong Id { get; }
 
@@ -272,7 +279,7 @@ public sealed class FakeInteractions
             payload["message"] = message;
         }
 
-        var interaction = new FakeInteraction(id, token, type, payload);
+        var interaction = new FakeInteraction(id, token, type, payload, o.TimeProvider.GetUtcNow());
         _byId[id] = interaction;
         _byToken[token] = interaction;
         interaction.DispatchedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
