@@ -91,7 +91,7 @@ public class IdentifyBudgetTests
         h.Fake.Gateway.WithholdReady = false;
         await h.AdvanceUntilAsync(() => h.Fake.Gateway.IsReady, TimeSpan.FromSeconds(1));
         Assert.Equal(2, h.Fake.Gateway.ConnectionCount);
-        Assert.Contains("No READY within 10 s", h.Logs.All);
+        Assert.True(h.Logs.All.Contains("No READY within 10 s", StringComparison.Ordinal), string.Join("\n", h.Logs.Lines.Where(l => l.Contains("GatewayClient", StringComparison.Ordinal))));
     }
 
     [Fact]

@@ -373,6 +373,12 @@ public sealed class GatewayClient
                     return new Outcome(Resume: false, Established: conn.Established, Delay: null);
                 }
 
+                if (conn.ReadyTimedOut)
+                {
+                    // the server's answer to our own close after the READY deadline
+                    throw new OperationCanceledException("READY deadline passed");
+                }
+
                 conn.Closed = true;
                 var outcome = HandleClose(frame.CloseCode ?? 1005, frame.CloseReason);
                 return outcome with { Established = conn.Established };
