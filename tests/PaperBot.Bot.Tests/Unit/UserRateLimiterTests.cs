@@ -79,10 +79,13 @@ public sealed class UserRateLimiterTests
         time.Advance(TimeSpan.FromSeconds(10));
         Assert.Equal(RateLimitReason.DailyLimit, limiter.TryAcquire(1).Reason); // 3 used: kept across sweeps
 
-        time.Advance(TimeSpan.FromHours(1)); // past 00:00 UTC: yesterday's counts are gone anyway
+        time.Advance(TimeSpan.FromHours(1)); // past 00:00 UTC: yesterday's counts no longer matter
+        Assert.Equal(1000, limiter.Sweep());
+        Assert.Equal(0, limiter.TrackedUsers);
         using var held = limiter.TryAcquire(2);   // in flight: kept
         Assert.True(held.Allowed);
-        Assert.Equal(999, limiter.Sweep());
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, limiter.Sweep());
         Assert.Equal(1, limiter.TrackedUsers);
         Assert.True(limiter.TryAcquire(1).Allowed); // a swept user starts fresh
     }

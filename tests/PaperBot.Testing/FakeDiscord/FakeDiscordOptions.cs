@@ -52,6 +52,11 @@ public sealed class FakeDiscordOptions
     /// <summary>A connection whose heartbeat is overdue by half an interval is closed (4000, resumable), as Discord does.</summary>
     public bool CloseOnMissedHeartbeats { get; set; } = true;
 
+    /// <summary>Keep every request, received payload, message and interaction for assertions (default). Soak benchmarks turn
+    /// it off so the fake's own memory stays flat: then only counters are kept, interactions are forgotten after their token
+    /// lifetime and a session's replay log keeps its last 2,000 events.</summary>
+    public bool RecordHistory { get; set; } = true;
+
     /// <summary>Client sends allowed per 60 s before the fake closes with 4008 (Discord: 120).</summary>
     public int GatewaySendsPerMinute { get; set; } = 120;
 }

@@ -207,6 +207,7 @@ public sealed class FakeGateway
             var seq = ++session.Seq;
             var frame = Frame(0, data, seq, eventName);
             session.Log.Add((seq, frame));
+            TrimLog(session);
             var conn = session.Connection;
             if (conn is { Open: true })
             {
@@ -444,9 +445,12 @@ public sealed class FakeGateway
             var op = node["op"]?.GetValue<int>() ?? -1;
             var d = node["d"]?.DeepClone();
             var now = _server.Options.TimeProvider.GetUtcNow();
-            lock (_received)
+            if (_server.Options.RecordHistory || op != 1)
             {
-                _received.Add(new GatewayReceived(op, d, conn.Path, now));
+                lock (_received)
+                {
+                    _received.Add(new GatewayReceived(op, d, conn.Path, now));
+                }
             }
 
             conn.Sent.Enqueue(now);
@@ -634,14 +638,23 @@ public sealed class FakeGateway
         }
     }
 
-    private static async Task AppendAndSendAsync(Session session, string name, JsonNode data)
+    private async Task AppendAndSendAsync(Session session, string name, JsonNode data)
     {
         var seq = ++session.Seq;
         var frame = Frame(0, data, seq, name);
         session.Log.Add((seq, frame));
+        TrimLog(session);
         if (session.Connection is { Open: true } conn)
         {
             await conn.SendAsync(frame).ConfigureAwait(false);
+        }
+    }
+
+    private void TrimLog(Session session)
+    {
+        if (!_server.Options.RecordHistory && session.Log.Count > 2000)
+        {
+            session.Log.RemoveRange(0, session.Log.Count - 2000);
         }
     }
 

@@ -127,6 +127,8 @@ public sealed class FakeInteractions
     private readonly ConcurrentDictionary<ulong, FakeInteraction> _byId = new();
     private readonly ConcurrentDictionary<string, FakeInteraction> _byToken = new();
 
+    private long _injected;
+
     internal FakeInteractions(FakeDiscordServer server) => _server = server;
 
     public ulong DefaultChannelId { get; set; } = 810000000000000001;
@@ -280,6 +282,16 @@ public sealed class FakeInteractions
         }
 
         var interaction = new FakeInteraction(id, token, type, payload, o.TimeProvider.GetUtcNow());
+        if (!o.RecordHistory && Interlocked.Increment(ref _injected) % 100 == 0)
+        {
+            // forget interactions whose token has expired, so a soak does not grow the fake
+            foreach (var old in _byId.Values.Where(x => o.TimeProvider.GetUtcNow() - x.CreatedAt > o.InteractionTokenLifetime + TimeSpan.FromMinutes(1)).ToList())
+            {
+                _byId.TryRemove(old.Id, out _);
+                _byToken.TryRemove(old.Token, out _);
+            }
+        }
+
         _byId[id] = interaction;
         _byToken[token] = interaction;
         interaction.DispatchedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();

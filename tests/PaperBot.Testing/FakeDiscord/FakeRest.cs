@@ -213,6 +213,9 @@ public sealed partial class FakeRest
 
     public IEnumerable<FakeRestRequest> RequestsTo(string route) => Requests.Where(r => r.Route == route);
 
+    /// <summary>Requests received (also counted when <see cref="FakeDiscordOptions.RecordHistory"/> is off).</summary>
+    public int RequestCount { get; private set; }
+
     internal async Task HandleAsync(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "";
@@ -539,7 +542,12 @@ public sealed partial class FakeRest
         var r = new FakeRestRequest(http.Request.Method, path, route, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, status, at);
         lock (_requests)
         {
-            _requests.Add(r);
+            if (_server.Options.RecordHistory)
+            {
+                _requests.Add(r);
+            }
+
+            RequestCount++;
         }
     }
 
@@ -583,7 +591,10 @@ public sealed partial class FakeRest
         }
 
         var msg = NewMessage(ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), body!.AsObject(), null);
-        CreatedMessages.Enqueue(msg);
+        if (_server.Options.RecordHistory)
+        {
+            CreatedMessages.Enqueue(msg);
+        }
         return (200, msg);
     }
 
@@ -985,7 +996,10 @@ public sealed partial class FakeRest
             msg["application_id"] = Id(_server.Options.ApplicationId);
         }
 
-        _messages[id] = msg;
+        if (_server.Options.RecordHistory)
+        {
+            _messages[id] = msg;
+        }
         return msg;
     }
 
