@@ -47,6 +47,7 @@ public sealed partial class FakeRest
     private DateTimeOffset _globalLockAnnouncedAt;
     private readonly Dictionary<string, DateTimeOffset> _retryNotBefore = new(StringComparer.Ordinal);
     private int _inFlight;
+    private long _decisions;
 
     internal FakeRest(FakeDiscordServer server)
     {
@@ -436,6 +437,14 @@ public sealed partial class FakeRest
 
             var config = _buckets[route.Name];
             var key = config.Hash + ":" + major;
+            if (!_server.Options.RecordHistory && ++_decisions % 1000 == 0)
+            {
+                // soak mode: forget buckets that reset long ago (each interaction has its own), so the fake stays flat
+                foreach (var stale in _state.Where(kv => kv.Value.ResetAt is { } at && at < now - TimeSpan.FromMinutes(1)).Select(kv => kv.Key).ToList())
+                {
+                    _state.Remove(stale);
+                }
+            }
             if (!_state.TryGetValue(key, out var state))
             {
                 state = new BucketState { Remaining = config.Limit };
