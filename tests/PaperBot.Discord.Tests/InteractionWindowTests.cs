@@ -155,6 +155,23 @@ public class InteractionWindowTests
     }
 
     [Fact]
+    public async Task A_modal_with_label_components_is_accepted_by_the_spec()
+    {
+        var time = Harness.NewTime();
+        var (h, captured) = await StartAsync(time);
+        await using var _ = h;
+        var i = await h.Fake.Interactions.SlashCommandAsync("later");
+        var ctx = await NextAsync(captured);
+        await ctx.ShowModalAsync(new ModalBuilder("ask:1", "Ask PaperBot").AddLabeledTextInput("q", "Question", "What do you want to know?", paragraph: true).Build());
+        var cb = await i.WaitForCallbackAsync();
+        Assert.Equal(9, cb.Type);
+        var label = cb.Data!["components"]![0]!;
+        Assert.Equal(18, label["type"]!.GetValue<int>());
+        Assert.Equal(4, label["component"]!["type"]!.GetValue<int>());
+        Assert.Empty(h.Fake.Rest.Violations);
+    }
+
+    [Fact]
     public async Task Member_roles_as_objects_are_read_or_skipped_and_logged_and_labels_parse()
     {
         await using var h = await Harness.StartAsync(services: GatewayTestSetup.Recording);
