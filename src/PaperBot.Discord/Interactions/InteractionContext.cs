@@ -32,6 +32,7 @@ public sealed class InteractionContext
     private readonly ILogger _logger;
     private int _responded;
     private volatile bool _tokenDead;
+    private bool _lateNoticeSent;
 
     public InteractionContext(Interaction interaction, IDiscordRestClient rest, CancellationToken cancellationToken, TimeProvider? time = null, ILogger? logger = null)
     {
@@ -192,8 +193,6 @@ public sealed class InteractionContext
 
         return await PostLateAsync(message, noticeAlreadySent: _lateNoticeSent).ConfigureAwait(false);
     }
-
-    private bool _lateNoticeSent;
 
     /// <summary>
     /// Tells the user in the interaction's channel that the answer came too late for the interaction, mentioning only them
