@@ -153,10 +153,12 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
             return Nothing(NothingFoundText(question));
         }
 
-        if (PremiseCheck.Contradiction(question, papers[0], stats) is { } contra)
+        // The premise is checked against the two most relevant papers: the one it misstates may rank second.
+        var contradicted = papers.Take(2).Select(p => (Paper: p, Contra: PremiseCheck.Contradiction(question, p, stats))).FirstOrDefault(x => x.Contra is not null);
+        if (contradicted.Contra is { } contra)
         {
             var citations = new CitationSet();
-            var p = papers[0];
+            var p = contradicted.Paper;
             var md = $"**The question's premise does not match the abstract**: {contra.Why}. What the most relevant paper says:\n\n" +
                      $"- **{MarkdownText.Escape(OneLine(p.Title))}** [{citations.NumberOf(p)}]: {MarkdownText.Escape(TextAnalysis.Truncate(contra.Sentence, ExtractiveEngine.MaxSentenceChars))}";
             return new AssistantAnswer { Markdown = md, Citations = citations.Citations, Backend = "offline", PremiseUnsupported = true };
