@@ -130,6 +130,7 @@ public static class CliOptions
                 return defaultValue;
             },
         };
+        o.CompletionSources.Clear();
         o.CompletionSources.Add(shown);
         return o;
     }

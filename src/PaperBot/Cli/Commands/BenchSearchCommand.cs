@@ -19,14 +19,14 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
     {
         var sizes = CliOptions.Text("--sizes", "Comma-separated corpus sizes (k and m suffixes allowed; default 10000,100000,1000000)", "N,N,…");
         var queries = CliOptions.Int("--queries", 400, 10, 100_000, "Timed queries per size");
-        var store = CliOptions.Choice("--store", true, new Dictionary<string, bool> { ["litedb"] = true, ["none"] = false }, ["litedb", "none"],
+        var store = CliOptions.Choice("--store", "litedb", new Dictionary<string, string> { ["litedb"] = "litedb", ["none"] = "none" }, ["litedb", "none"],
             "litedb: ingest = LiteDB upsert + index; none: index only");
         var dir = CliOptions.Text("--dir", "Where the temporary work directory goes (default: the system temp directory)", "DIR");
         var json = CliOptions.Json();
         var noProgress = CliOptions.Flag("--no-progress", "Do not draw progress bars");
         return CliVerb.For<BenchSearchCommand, Input>("search", "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).",
             [sizes, queries, store, dir, json, noProgress],
-            r => new Input(ParseSizes(r.GetValue(sizes) ?? "10000,100000,1000000"), r.GetValue(queries), r.GetValue(store), r.GetValue(dir), r.GetValue(json), r.GetValue(noProgress)),
+            r => new Input(ParseSizes(r.GetValue(sizes) ?? "10000,100000,1000000"), r.GetValue(queries), r.GetValue(store) == "litedb", r.GetValue(dir), r.GetValue(json), r.GetValue(noProgress)),
             usesHost: false);
     }
 
