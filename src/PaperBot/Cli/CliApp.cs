@@ -145,6 +145,8 @@ public static class CliApp
             return await verb.RunAsync(light, input, ct);
         }
 
+        // Before the host (and its console logger) exists: on a terminal, stderr is drawn through Spectre.
+        using var live = LiveStderr.Install(rt.Console);
         using var host = PaperBotHost.Build(new PaperBotHostArgs(parsed.GetValue(rt.Db), parsed.GetValue(rt.Config)), rt.Console, rt.Configure);
         try
         {

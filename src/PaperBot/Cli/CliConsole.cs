@@ -134,3 +134,81 @@ public static class CliTableExtensions
         return s.Length > max ? s[..(max - 1)].TrimEnd() + "…" : s;
     }
 }
+
+/// <summary>
+/// On a terminal, stderr text written by others (the console logger) goes through Spectre's console, so a progress bar
+/// or the `run` status line is redrawn below it instead of being torn. Disposing restores the original stderr.
+/// </summary>
+public sealed class LiveStderr : TextWriter
+{
+    private readonly IAnsiConsole _console;
+    private readonly TextWriter _original;
+    private readonly System.Text.StringBuilder _line = new();
+    private readonly Lock _lock = new();
+
+    private LiveStderr(IAnsiConsole console, TextWriter original)
+    {
+        _console = console;
+        _original = original;
+    }
+
+    public override System.Text.Encoding Encoding => _original.Encoding;
+
+    /// <summary>Routes <see cref="Console.Error"/> through <paramref name="console"/>'s Spectre console when interactive.</summary>
+    public static IDisposable? Install(CliConsole console)
+    {
+        if (!console.IsInteractive || Console.Error is LiveStderr)
+        {
+            return null;
+        }
+
+        var writer = new LiveStderr(console.RichError, Console.Error);
+        Console.SetError(writer);
+        return writer;
+    }
+
+    public override void Write(char value)
+    {
+        lock (_lock)
+        {
+            if (value == '\n')
+            {
+                _console.Write(new Text(_line.ToString().TrimEnd('\r')));
+                _console.WriteLine();
+                _line.Clear();
+            }
+            else
+            {
+                _line.Append(value);
+            }
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        foreach (var c in value ?? "")
+        {
+            Write(c);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && ReferenceEquals(Console.Error, this))
+        {
+            lock (_lock)
+            {
+                if (_line.Length > 0)
+                {
+                    _console.Write(new Text(_line.ToString()));
+                    _console.WriteLine();
+                    _line.Clear();
+                }
+            }
+
+            Console.SetError(_original);
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -19,6 +19,7 @@ public static class CliProgress
 
         return await console.RichError.Progress()
             .AutoClear(true)
+            .HideCompleted(true)
             .Columns(
                 new TaskDescriptionColumn { Alignment = Justify.Left },
                 new ProgressBarColumn(),

@@ -17,6 +17,7 @@ public static class ModuleRegistration
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddRunStatus();
         return services;
     }
 }

@@ -64,6 +64,11 @@ public static class PaperBotHost
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+            // On a terminal, log lines go through Spectre (see LiveStderr): plain text, no colour codes.
+            if (console.IsInteractive)
+            {
+                o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+            }
         });
         builder.Logging.AddConfiguration(config.GetSection("Logging"));
         // Logs go to stderr so stdout stays machine-readable (--json).

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PaperBot.Bot.Handlers;
+using PaperBot.Hosting;
 using PaperBot.Ingestion;
+using Spectre.Console;
 
 namespace PaperBot.Cli.Commands;
 
@@ -46,7 +48,14 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         using (lifetime.ApplicationStopping.Register(() => stop.TrySetResult()))
         using (cancellationToken.Register(() => stop.TrySetResult()))
         {
-            await stop.Task;
+            if (console.IsInteractive)
+            {
+                await ShowStatusAsync(stop.Task);
+            }
+            else
+            {
+                await stop.Task;
+            }
         }
 
         await host.StopAsync(CancellationToken.None);
@@ -59,4 +68,21 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         await console.Error.WriteLineAsync("PaperBot stopped.");
         return 0;
     }
+
+    /// <summary>A live status line on the terminal (gateway state, guilds, questions answered today) until stopped.</summary>
+    private async Task ShowStatusAsync(Task stopped)
+    {
+        var status = services.GetRequiredService<RunStatus>();
+        var time = services.GetRequiredService<TimeProvider>();
+        await console.RichError.Status().Spinner(Spinner.Known.Dots).StartAsync(Markup.Escape(status.Describe()), async ctx =>
+        {
+            while (!stopped.IsCompleted)
+            {
+                ctx.Status(Markup.Escape(status.Describe()));
+                await Task.WhenAny(stopped, Task.Delay(StatusRefresh, time));
+            }
+        });
+    }
+
+    private static readonly TimeSpan StatusRefresh = TimeSpan.FromSeconds(1);
 }
