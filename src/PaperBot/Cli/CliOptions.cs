@@ -66,22 +66,9 @@ public static class CliOptions
     {
         Description = description,
         HelpName = "X",
-        CustomParser = r =>
-        {
-            if (r.Tokens.Count == 0)
-            {
-                return null;
-            }
-
-            var raw = r.Tokens[^1].Value;
-            if (float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max)
-            {
-                return v;
-            }
-
-            r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a number between {min} and {max} (got '{raw}')"));
-            return null;
-        },
+        CustomParser = r => ParseLast<float>(r,
+            (string raw, out float v) => float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && v >= min && v <= max,
+            raw => string.Create(CultureInfo.InvariantCulture, $"{name} must be a number between {min} and {max} (got '{raw}')")),
     };
 
     /// <summary>A date as YYYY-MM-DD (null when absent).</summary>
@@ -89,22 +76,9 @@ public static class CliOptions
     {
         Description = description,
         HelpName = "YYYY-MM-DD",
-        CustomParser = r =>
-        {
-            if (r.Tokens.Count == 0)
-            {
-                return null;
-            }
-
-            var raw = r.Tokens[^1].Value;
-            if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            {
-                return d;
-            }
-
-            r.AddError($"{name} must be a date as YYYY-MM-DD (got '{raw}')");
-            return null;
-        },
+        CustomParser = r => ParseLast<DateOnly>(r,
+            (string raw, out DateOnly d) => DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out d),
+            raw => $"{name} must be a date as YYYY-MM-DD (got '{raw}')"),
     };
 
     /// <summary>
@@ -169,7 +143,15 @@ public static class CliOptions
 
     internal static bool LooksLikeOption(string token) => token.Length > 2 && token.StartsWith("--", StringComparison.Ordinal) && char.IsLetter(token[2]);
 
-    private static int? ParseInt(ArgumentResult r, string name, int min, int max)
+    private static int? ParseInt(ArgumentResult r, string name, int min, int max) => ParseLast<int>(r,
+        (string raw, out int v) => int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out v) && v >= min && v <= max,
+        raw => string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number between {min} and {max} (got '{raw}')"));
+
+    private delegate bool TryParse<T>(string raw, out T value);
+
+    /// <summary>The option's last value parsed (the last one wins when repeated); a parse error names the option.</summary>
+    private static T? ParseLast<T>(ArgumentResult r, TryParse<T> parse, Func<string, string> error)
+        where T : struct
     {
         if (r.Tokens.Count == 0)
         {
@@ -177,12 +159,12 @@ public static class CliOptions
         }
 
         var raw = r.Tokens[^1].Value;
-        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max)
+        if (parse(raw, out var v))
         {
             return v;
         }
 
-        r.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} must be a whole number between {min} and {max} (got '{raw}')"));
+        r.AddError(error(raw));
         return null;
     }
 
