@@ -32,9 +32,10 @@ public static class CliApp
             config,
         };
         root.SetAction(ShowHelp);
+        var runtime = new Runtime(console, db, config, configure);
         foreach (var verb in CliVerbs.All())
         {
-            root.Add(ToCommand(verb, new Runtime(console, db, config, configure)));
+            root.Add(ToCommand(verb, runtime));
         }
 
         var parsed = root.Parse(args);

@@ -9,7 +9,7 @@ using PaperBot.Core.Search;
 
 namespace PaperBot.Cli;
 
-/// <summary>Shared output shapes of the search verbs (search, related): one JSON shape, one table layout.</summary>
+/// <summary>Shared output shapes of the paper verbs (search, related, trending, demo): one JSON shape, one table layout per kind.</summary>
 public static partial class SearchOutput
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -70,6 +70,19 @@ public static partial class SearchOutput
         }
 
         await console.Out.WriteAsync(sb.ToString());
+    }
+
+    /// <summary>Rank, upvotes, date, id and title of papers (trending lists, the demo's top papers).</summary>
+    public static Table PaperTable(IReadOnlyList<Paper> papers)
+    {
+        var table = CliConsole.Table(("#", true), ("upvotes", true), ("date", false), ("id", false), ("title", false));
+        for (var i = 0; i < papers.Count; i++)
+        {
+            var p = papers[i];
+            table.Row(i + 1, p.Upvotes, p.FeaturedOn ?? p.Published, p.Id, CliTableExtensions.Cut(p.Title, TitleWidth));
+        }
+
+        return table;
     }
 
     /// <summary>Titles are cut to this many characters in tables.</summary>

@@ -39,7 +39,7 @@ public sealed class DemoCommand(IServiceProvider services, CliConsole console, I
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var trending = store.Trending(DateOnly.MinValue, today, top);
         await o.WriteLineAsync($"\n== Most upvoted papers (top {top})");
-        await console.WriteAsync(TrendingCommand.PaperTable(trending));
+        await console.WriteAsync(SearchOutput.PaperTable(trending));
 
         await o.WriteLineAsync($"\n== Search: \"{query}\"");
         var hits = search.Search(new SearchQuery(query) { Top = top });

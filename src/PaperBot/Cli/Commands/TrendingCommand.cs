@@ -55,21 +55,8 @@ public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeP
             return 0;
         }
 
-        await console.WriteAsync(PaperTable(papers));
+        await console.WriteAsync(SearchOutput.PaperTable(papers));
         return 0;
-    }
-
-    /// <summary>Rank, upvotes, date, id and title of papers (trending lists, the demo's top papers).</summary>
-    public static Spectre.Console.Table PaperTable(IReadOnlyList<Paper> papers)
-    {
-        var table = CliConsole.Table(("#", true), ("upvotes", true), ("date", false), ("id", false), ("title", false));
-        for (var i = 0; i < papers.Count; i++)
-        {
-            var p = papers[i];
-            table.Row(i + 1, p.Upvotes, p.FeaturedOn ?? p.Published, p.Id, CliTableExtensions.Cut(p.Title, SearchOutput.TitleWidth));
-        }
-
-        return table;
     }
 
     private static string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
