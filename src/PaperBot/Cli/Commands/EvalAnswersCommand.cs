@@ -4,35 +4,34 @@ using PaperBot.AI;
 using PaperBot.AI.Evaluation;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search.Evaluation;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>
 /// `eval answers QUESTIONS.jsonl`: the answer-quality measure (per kind) of the configured answer backend on the
-/// database (the sample corpus when it is empty). The logic is <see cref="AnswerEvaluator"/>; this only parses.
+/// database (the sample corpus when it is empty). The logic is <see cref="AnswerEvaluator"/>; this only binds.
 /// </summary>
-public sealed class EvalAnswersCommand(IServiceProvider services, CliConsole console) : ICliCommand
+public sealed class EvalAnswersCommand(IServiceProvider services, CliConsole console) : ICliCommand<EvalAnswersCommand.Input>
 {
-    public string Name => "eval answers";
+    public sealed record Input(string Questions, bool Json, bool Details);
 
-    public string Summary => "Score answers to an evaluation question file (right paper first, evidence, off-topic, false premise).";
-
-    public string Usage => "eval answers <questions.jsonl> [--json] [--details]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "details");
-        if (args.Positionals.Count != 1)
-        {
-            throw new CliUsageException($"usage: paperbot {Usage}");
-        }
+        var questions = CliOptions.One("questions", "Question file (JSONL, the eval/dev-questions.jsonl format)");
+        var json = CliOptions.Json();
+        var details = CliOptions.Flag("--details", "List every answer that scored below 1");
+        return CliVerb.For<EvalAnswersCommand, Input>("answers", "Score answers to a question file per kind (right paper first, evidence, off-topic, false premise).",
+            [questions, json, details],
+            r => new Input(r.GetValue(questions)!, r.GetValue(json), r.GetValue(details)));
+    }
 
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
         IReadOnlyList<EvalQuestion> questions;
         try
         {
-            questions = QuestionSet.Load(args.Positionals[0]);
+            questions = QuestionSet.Load(input.Questions);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -48,9 +47,9 @@ public sealed class EvalAnswersCommand(IServiceProvider services, CliConsole con
         }
 
         var result = await evaluator.RunAsync(questions, cancellationToken);
-        await console.Out.WriteLineAsync(args.Has("json")
+        await console.Out.WriteLineAsync(input.Json
             ? JsonSerializer.Serialize(AnswerEvaluationReport.Json(result))
-            : AnswerEvaluationReport.Text(result, args.Has("details")));
+            : AnswerEvaluationReport.Text(result, input.Details));
         return 0;
     }
 }
