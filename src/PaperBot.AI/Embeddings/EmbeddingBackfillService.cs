@@ -7,11 +7,14 @@ using PaperBot.AI.Configuration;
 namespace PaperBot.AI.Embeddings;
 
 /// <summary>
-/// When an embedding backend is configured and the host runs (paperbot run), embeds newly ingested papers at start and
-/// then every Embeddings:BackfillInterval, so vectors are ready before the first hybrid search needs them.
+/// In `paperbot run`: loads the stored vectors and embeds new or changed papers in the background, at start and then
+/// every Embeddings:BackfillInterval, logging progress; searches meanwhile use BM25 for papers without a vector.
 /// </summary>
 public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions<EmbeddingsOptions> options, TimeProvider time, ILogger<EmbeddingBackfillService> logger) : BackgroundService
 {
+    /// <summary>Least time between two progress lines.</summary>
+    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -20,12 +23,24 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
             return;
         }
 
+        await Task.Yield(); // never hold up the host's start
         var embeddings = services.GetRequiredService<PaperEmbeddings>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await embeddings.BackfillAsync(stoppingToken).ConfigureAwait(false);
+                var last = time.GetTimestamp();
+                var progress = new SyncProgress<EmbeddingProgress>(p =>
+                {
+                    if (p.Total == 0 || p.Done != p.Total && time.GetElapsedTime(last) < ProgressEvery)
+                    {
+                        return;
+                    }
+
+                    last = time.GetTimestamp();
+                    logger.LogInformation("embedding papers: {Done}/{Total} ({Rate:F1}/s)", p.Done, p.Total, p.PapersPerSecond);
+                });
+                await embeddings.BackfillAsync(stoppingToken, progress).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -42,4 +57,10 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
             }
         }
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (no SynchronizationContext posting).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

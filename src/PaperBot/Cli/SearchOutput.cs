@@ -19,11 +19,12 @@ public static partial class SearchOutput
         WriteIndented = false,
     };
 
-    /// <summary>One result in --json output: {"id","title","score","published","upvotes"}.</summary>
+    /// <summary>One result in --json output: {"id","title","score","relevance","published","upvotes"}.</summary>
     public sealed record JsonHit(
         [property: JsonPropertyName("id")] string Id,
         [property: JsonPropertyName("title")] string Title,
         [property: JsonPropertyName("score")] double Score,
+        [property: JsonPropertyName("relevance")] double? Relevance,
         [property: JsonPropertyName("published")] string? Published,
         [property: JsonPropertyName("upvotes")] int? Upvotes);
 
@@ -31,6 +32,7 @@ public static partial class SearchOutput
         h.Paper.Id,
         h.Paper.Title,
         Math.Round(h.Score, 4),
+        h.Relevance is { } r ? Math.Round(r, 3) : null,
         (h.Paper.Published ?? h.Paper.FeaturedOn)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         h.Paper.Upvotes);
 
@@ -40,6 +42,7 @@ public static partial class SearchOutput
         var table = new TextTable()
             .Column("#", rightAlign: true)
             .Column("score", rightAlign: true)
+            .Column("relevance", rightAlign: true)
             .Column("date")
             .Column("upvotes", rightAlign: true)
             .Column("id")
@@ -47,7 +50,7 @@ public static partial class SearchOutput
         for (var i = 0; i < hits.Count; i++)
         {
             var p = hits[i].Paper;
-            table.Row(i + 1, hits[i].Score, p.Published ?? p.FeaturedOn, p.Upvotes, p.Id, p.Title);
+            table.Row(i + 1, hits[i].Score, hits[i].Relevance is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "", p.Published ?? p.FeaturedOn, p.Upvotes, p.Id, p.Title);
         }
 
         var sb = new System.Text.StringBuilder(table.ToString());

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
+using PaperBot.Core.Search.Ranking;
 using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
@@ -11,7 +12,7 @@ namespace PaperBot.Cli.Commands;
 /// `demo`: the main job on embedded defaults. Loads the bundled sample corpus into an empty database, then shows the
 /// most upvoted papers, a ranked search and a grounded answer from the configured backend (offline by default).
 /// </summary>
-public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, SampleCorpusLoader sample, TimeProvider time) : ICliCommand
+public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, HybridSearchService hybrid, SampleCorpusLoader sample, TimeProvider time) : ICliCommand
 {
     private const string DefaultQuery = "efficient reasoning with long generation";
     private const string DefaultQuestion = "How can language models reason more efficiently over long outputs?";
@@ -47,8 +48,11 @@ public sealed class DemoCommand(IServiceProvider services, CliConsole console, I
 
         await o.WriteAsync(table.ToString());
 
-        await o.WriteLineAsync($"\n== Search: \"{query}\"");
-        var hits = search.Search(new SearchQuery(query) { Top = top });
+        var hits = await search.SearchAsync(new SearchQuery(query) { Top = top }, cancellationToken);
+        var mode = hybrid.Resolve(SearchMode.Auto) == SearchMode.Hybrid
+            ? $"hybrid: BM25 + {hybrid.Dense.ModelKey} embeddings of {hybrid.Dense.Count} papers"
+            : "lexical: BM25";
+        await o.WriteLineAsync($"\n== Search ({mode}): \"{query}\"");
         await o.WriteAsync(hits.Count == 0 ? "no results\n" : SearchOutput.Table(hits));
 
         await o.WriteLineAsync($"\n== Ask: \"{question}\"");

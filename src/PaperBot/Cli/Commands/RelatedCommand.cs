@@ -11,7 +11,7 @@ public sealed class RelatedCommand(CliConsole console, IPaperStore store, ISearc
 {
     public string Name => "related";
 
-    public string Summary => "Papers similar to a given paper (more like this).";
+    public string Summary => "Papers similar to a given paper (embedding neighbours fused with more-like-this).";
 
     public string Usage => "related <id> [--top N] [--json]";
 

@@ -1,24 +1,27 @@
 using System.Text.Json;
 using PaperBot.Core.Search;
+using PaperBot.Core.Search.Ranking;
+using PaperBot.Core.Search.Syntax;
 using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`search "QUERY"` / `search --queries-file F`: BM25 search over the paper store with filters and sorts.</summary>
-public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand
+public sealed class SearchCommand(CliConsole console, ISearchService search, HybridSearchService hybrid, SampleCorpusLoader sample) : ICliCommand
 {
     public string Name => "search";
 
-    public string Summary => "Search papers (BM25): filters, sorts, snippets; --queries-file for batch JSON lines.";
+    public string Summary => "Search papers (hybrid BM25 + embeddings): query syntax, filters, sorts, snippets; --queries-file for batch.";
 
     public string Usage =>
         "search \"<query>\" [--top N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--min-upvotes N] [--author NAME] " +
-        "[--sort relevance|date|upvotes] [--json]\n       paperbot search --queries-file FILE [--json] [same options]";
+        "[--sort relevance|date|upvotes] [--mode lexical|semantic|hybrid] [--json]\n" +
+        "       query syntax: \"exact phrase\", -exclude, title:word, author:name, prefix*\n       paperbot search --queries-file FILE [--json] [same options]";
 
     public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("json", "top", "from", "to", "min-upvotes", "author", "sort", "queries-file");
+        args.EnsureOnly("json", "top", "from", "to", "min-upvotes", "author", "sort", "queries-file", "mode");
         var template = new SearchQuery("")
         {
             Top = args.GetInt("top", 10, 1, 1000),
@@ -27,6 +30,7 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
             MinUpvotes = args.Has("min-upvotes") ? args.GetInt("min-upvotes", 0, 0) : null,
             AuthorOrOrganization = args.Get("author") is { } a && !string.IsNullOrWhiteSpace(a) ? a.Trim() : null,
             Sort = ParseSort(args.Get("sort")),
+            Mode = ParseMode(args.Get("mode")),
         };
         if (template.From is { } from && template.To is { } to && from > to)
         {
@@ -61,12 +65,25 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         foreach (var text in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var hits = Run(template with { Text = text });
+            var query = template with { Text = text };
+            var hits = await RunAsync(query, cancellationToken);
+            var mode = hybrid.Resolve(query.Mode).ToString().ToLowerInvariant();
+            var note = ParsedQuery.Parse(text).Explanation;
             if (json)
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(
-                    new { query = text, results = hits.Select(SearchOutput.ToJson).ToList() }, SearchOutput.Json));
+                    new { query = text, mode, note = note.Length > 0 ? note : null, results = hits.Select(SearchOutput.ToJson).ToList() }, SearchOutput.Json));
                 continue;
+            }
+
+            if (note.Length > 0)
+            {
+                await console.Error.WriteLineAsync("note: " + note);
+            }
+
+            if (query.Mode is not SearchMode.Auto and not SearchMode.Lexical && mode == "lexical")
+            {
+                await console.Error.WriteLineAsync("note: no paper vectors yet (run `paperbot embed`), so this search is lexical");
             }
 
             if (!first || queries.Count > 1)
@@ -81,11 +98,11 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         return 0;
     }
 
-    private IReadOnlyList<SearchHit> Run(SearchQuery query)
+    private async Task<IReadOnlyList<SearchHit>> RunAsync(SearchQuery query, CancellationToken ct)
     {
         try
         {
-            return search.Search(query);
+            return await search.SearchAsync(query, ct);
         }
         catch (IOException ex)
         {
@@ -102,6 +119,15 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         "date" or "published" or "recent" => SearchSort.Date,
         "upvotes" or "votes" => SearchSort.Upvotes,
         _ => throw new CliUsageException($"--sort must be relevance, date or upvotes (got '{raw}')"),
+    };
+
+    public static SearchMode ParseMode(string? raw) => raw?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => SearchMode.Auto,
+        "lexical" or "bm25" => SearchMode.Lexical,
+        "semantic" or "dense" => SearchMode.Semantic,
+        "hybrid" => SearchMode.Hybrid,
+        _ => throw new CliUsageException($"--mode must be lexical, semantic or hybrid (got '{raw}')"),
     };
 
     private static List<string> ReadQueries(string path)
