@@ -13,6 +13,7 @@ public static class CliCommandsRegistration
         services.AddSingleton<ICliCommand, AskCommand>();
         services.AddSingleton<ICliCommand, EmbedCommand>();
         services.AddSingleton<ICliCommand, EvalBeirCommand>();
+        services.AddSingleton<ICliCommand, EvalQuestionsCommand>();
         services.AddSingleton<ICliCommand, SearchCommand>();
         services.AddSingleton<ICliCommand, ShowCommand>();
         services.AddSingleton<ICliCommand, RelatedCommand>();

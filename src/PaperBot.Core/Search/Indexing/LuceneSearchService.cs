@@ -393,8 +393,15 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
     private sealed record IndexState(PaperIndex Index, string StoreId, long Revision, bool InMemory);
 }
 
-/// <summary>A ranked paper id with its score and calibrated relevance (before hydration).</summary>
-public readonly record struct RankedId(string Id, float Score, double? Relevance);
+/// <summary>A ranked paper id with its score and calibrated relevance (before hydration), and the signals behind it.</summary>
+public readonly record struct RankedId(string Id, float Score, double? Relevance)
+{
+    /// <summary>Cosine with the query embedding (null: lexical search, or no vector).</summary>
+    public float? Cosine { get; init; }
+
+    /// <summary>BM25 relative to the query's maximum (<see cref="RelevanceModel.LexicalFeature"/>).</summary>
+    public double Lexical { get; init; }
+}
 
 /// <summary>BM25 candidates and the query's maximum BM25 (for <see cref="RelevanceModel.LexicalFeature"/>).</summary>
 public sealed record LexicalCandidates(IReadOnlyList<IndexHit> Hits, double MaxScore);

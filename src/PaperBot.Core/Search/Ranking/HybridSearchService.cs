@@ -134,7 +134,7 @@ public sealed class HybridSearchService(
 
         foreach (var c in candidates.Values)
         {
-            var lexicalFeature = RelevanceModel.LexicalFeature(c.Bm25, maxScore);
+            var lexicalFeature = c.Lexical = RelevanceModel.LexicalFeature(c.Bm25, maxScore);
             c.Relevance = mode switch
             {
                 SearchMode.Semantic => c.Cosine is { } cos ? RelevanceModel.Dense(cos) : RelevanceModel.Lexical(lexicalFeature),
@@ -167,7 +167,7 @@ public sealed class HybridSearchService(
                 : kept.OrderByDescending(c => papers[c.Id].Upvotes ?? 0).ThenByDescending(c => DateKey(papers[c.Id])).ThenByDescending(c => c.Fused);
         }
 
-        return ordered.Take(query.Top).Select(c => new RankedId(c.Id, (float)c.Fused, c.Relevance)).ToList();
+        return ordered.Take(query.Top).Select(c => new RankedId(c.Id, (float)c.Fused, c.Relevance) { Cosine = c.Cosine, Lexical = c.Lexical }).ToList();
     }
 
     public IReadOnlyList<SearchHit> Related(string id, int top = 5)
@@ -220,6 +220,8 @@ public sealed class HybridSearchService(
         public float? Cosine { get; set; }
 
         public double Relevance { get; set; }
+
+        public double Lexical { get; set; }
 
         public double Fused { get; set; }
     }
