@@ -1,6 +1,14 @@
 using System.Globalization;
 using System.Runtime;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PaperBot.AI.Configuration;
+using PaperBot.AI.Embeddings;
+using PaperBot.Core.Search;
+using PaperBot.Core.Search.Dense;
+using PaperBot.Core.Search.Ranking;
 using PaperBot.Core.Search.Synthetic;
 using PaperBot.Hosting;
 using PaperBot.Storage;
@@ -9,19 +17,21 @@ namespace PaperBot.Cli.Commands;
 
 /// <summary>
 /// `bench search`: synthetic corpora (10k, 100k, 1M abstracts) through the real LiteDB store and Lucene index in a
-/// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS.
+/// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS. With
+/// --mode hybrid the queries run through the hybrid search service over one synthetic vector per paper (int8, 384-d),
+/// embedding each query with the configured model (the real one), and the query-embedding latency is reported too.
 /// </summary>
-public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
+public sealed class BenchSearchCommand(CliConsole console, IServiceProvider services) : ICliCommand
 {
     public string Name => "bench search";
 
     public string Summary => "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).";
 
-    public string Usage => "bench search [--sizes 10000,100000,1000000] [--queries N] [--store litedb|none] [--dir DIR] [--json]";
+    public string Usage => "bench search [--sizes 10000,100000,1000000] [--queries N] [--store litedb|none] [--mode lexical|hybrid] [--dir DIR] [--json]";
 
     public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("json", "sizes", "queries", "dir", "store");
+        args.EnsureOnly("json", "sizes", "queries", "dir", "store", "mode");
         if (args.Positionals.Count > 0)
         {
             throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
@@ -40,6 +50,33 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
             _ => throw new CliUsageException($"--store must be litedb (ingest = LiteDB upsert + index) or none (index only) (got '{storeKind}')"),
         };
         var inv = CultureInfo.InvariantCulture;
+        var mode = SearchCommand.ParseMode(args.Get("mode"));
+        var hybrid = mode is SearchMode.Hybrid or SearchMode.Semantic;
+        var embedMs = new List<double>();
+        Func<PaperBot.Core.Papers.IPaperStore, PaperBot.Core.Search.Indexing.LuceneSearchService, ISearchService>? searchOver = null;
+        if (hybrid)
+        {
+            var eo = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+            if (!eo.Enabled)
+            {
+                throw new UserFacingException("--mode hybrid needs embeddings; Embeddings:Provider is none");
+            }
+
+            var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            searchOver = (store, lucene) =>
+            {
+                var vectors = new VectorIndex();
+                var t0 = System.Diagnostics.Stopwatch.StartNew();
+                SyntheticVectors.Fill(vectors, store.Count(), SyntheticCorpus.IdOf);
+                if (!json)
+                {
+                    console.Out.WriteLine(string.Create(inv, $"  {vectors.Count:N0} synthetic int8 vectors ({vectors.VectorBytes / 1048576.0:F0} MB) in {t0.Elapsed.TotalSeconds:F1} s"));
+                }
+
+                var dense = new TimedDenseRetriever(new InMemoryDenseRetriever(vectors, generator, eo.ModelKey), embedMs);
+                return new HybridSearchService(lucene, dense, store, Options.Create(new SearchOptions { Mode = mode }));
+            };
+        }
 
         if (!json)
         {
@@ -66,7 +103,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                     openStore,
                     queries,
                     json ? null : msg => console.Out.WriteLine(msg),
-                    cancellationToken);
+                    cancellationToken,
+                    searchOver);
                 results.Add(r);
                 TryDelete(Path.Combine(work, size.ToString(inv)));
                 if (!json)
@@ -97,6 +135,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                 query_filtered_ms = Latency(r.Filtered),
                 query_cpu_ms = Latency(r.Cpu),
                 index_mb = Math.Round(r.IndexBytes / 1048576.0, 1),
+                mode = hybrid ? mode.ToString().ToLowerInvariant() : "lexical",
+                query_embedding_ms = hybrid ? Latency(LatencySummary.Of(embedMs)) : null,
                 peak_rss_mb = Math.Round(r.PeakRssBytes / 1048576.0),
             }), SearchOutput.Json));
             return 0;
@@ -131,7 +171,37 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
         }
 
         await console.Out.WriteLineAsync("\n" + table);
+        if (hybrid)
+        {
+            var e = LatencySummary.Of(embedMs);
+            await console.Out.WriteLineAsync(string.Create(inv, $"mode {mode.ToString().ToLowerInvariant()}; query embedding (all sizes, {e.Count} queries): p50 {e.P50Ms:F2} ms, p95 {e.P95Ms:F2} ms, p99 {e.P99Ms:F2} ms"));
+        }
+
         return 0;
+    }
+
+    /// <summary>Times each query embedding (the bench reports it next to the end-to-end latency).</summary>
+    private sealed class TimedDenseRetriever(IDenseRetriever inner, List<double> ms) : IDenseRetriever
+    {
+        public bool IsAvailable => inner.IsAvailable;
+
+        public string ModelKey => inner.ModelKey;
+
+        public int Count => inner.Count;
+
+        public async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
+        {
+            var t = System.Diagnostics.Stopwatch.GetTimestamp();
+            var v = await inner.EmbedQueryAsync(text, cancellationToken);
+            ms.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            return v;
+        }
+
+        public IReadOnlyList<DenseHit> Search(ReadOnlySpan<float> query, int top) => inner.Search(query, top);
+
+        public float? Cosine(ReadOnlySpan<float> query, string id) => inner.Cosine(query, id);
+
+        public float[]? VectorOf(string id) => inner.VectorOf(id);
     }
 
     private static object Latency(LatencySummary s) => new
