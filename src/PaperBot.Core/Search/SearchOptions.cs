@@ -41,7 +41,7 @@ public sealed class SearchOptions
     public SearchMode Mode { get; set; } = SearchMode.Auto;
 
     /// <summary>How the BM25 and embedding lists are fused: rrf (reciprocal rank) or relevance (calibrated score).</summary>
-    public FusionMethod Fusion { get; set; } = FusionMethod.Rrf;
+    public FusionMethod Fusion { get; set; } = FusionMethod.Relevance;
 
     /// <summary>Reciprocal-rank-fusion constant k.</summary>
     [Range(1, 1000, ErrorMessage = "Search:RrfK must be between 1 and 1000 (default 60).")]
@@ -53,7 +53,7 @@ public sealed class SearchOptions
 
     /// <summary>A date or upvote sort keeps only hits with at least this relevance (0..1).</summary>
     [Range(0.0, 1.0, ErrorMessage = "Search:RelevanceFloor must be between 0 and 1.")]
-    public double RelevanceFloor { get; set; } = RelevanceModel.NothingRelevantBelow;
+    public double RelevanceFloor { get; set; } = RelevanceModel.SortFloor;
 
     /// <summary>The default index location for a database file: "&lt;db&gt;.index" (in memory for an in-memory database).</summary>
     public static string DefaultIndexPathFor(string? databasePath) =>

@@ -55,7 +55,7 @@ public sealed class HybridSearchServiceTests : IDisposable
         // everyday word with the query never leads the list.
         var byDate = await _search.SearchAsync(new SearchQuery("video diffusion models") { Sort = SearchSort.Date, Top = 10 });
         Assert.NotEmpty(byDate);
-        Assert.All(byDate, h => Assert.True(h.Relevance >= RelevanceModel.NothingRelevantBelow, $"{h.Paper.Id} {h.Relevance}"));
+        Assert.All(byDate, h => Assert.True(h.Relevance >= RelevanceModel.SortFloor, $"{h.Paper.Id} {h.Relevance}"));
         var dates = byDate.Select(h => h.Paper.Published ?? DateOnly.MinValue).ToList();
         Assert.Equal(dates.OrderDescending(), dates);
         var byRelevance = await _search.SearchAsync(new SearchQuery("video diffusion models") { Top = 10 });

@@ -399,6 +399,9 @@ public readonly record struct RankedId(string Id, float Score, double? Relevance
     /// <summary>Cosine with the query embedding (null: lexical search, or no vector).</summary>
     public float? Cosine { get; init; }
 
+    /// <summary>Cosine minus the query's background similarity (<see cref="RelevanceModel.ReferenceRank"/>).</summary>
+    public float? Standout { get; init; }
+
     /// <summary>BM25 relative to the query's maximum (<see cref="RelevanceModel.LexicalFeature"/>).</summary>
     public double Lexical { get; init; }
 }

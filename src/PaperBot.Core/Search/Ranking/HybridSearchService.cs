@@ -98,11 +98,16 @@ public sealed class HybridSearchService(
             }
         }
 
+        var reference = 0f;
         if (vector is not null)
         {
             var constrained = PaperQueryBuilder.HasFilters(query) || parsed.HasConstraints;
             // Filters reject part of the nearest papers: look deeper so enough remain.
             var found = dense.Search(vector, constrained ? depth * 4 : depth);
+            // The query's background similarity: what its 50th nearest paper scores. Relevance uses how far a paper
+            // stands out above it, which is comparable across queries (a question about nothing in the corpus has a
+            // flat neighbourhood; a raw cosine of 0.45 can be the best match for one question and noise for another).
+            reference = found.Count == 0 ? 0f : found[Math.Min(found.Count, RelevanceModel.ReferenceRank) - 1].Cosine;
             var unseen = found.Where(d => !candidates.ContainsKey(d.Id)).Select(d => d.Id).ToList();
             var admitted = constrained || unseen.Count > 0
                 ? lexical.Admit(query, parsed, constrained ? found.Select(d => d.Id).ToList() : unseen)
@@ -135,10 +140,11 @@ public sealed class HybridSearchService(
         foreach (var c in candidates.Values)
         {
             var lexicalFeature = c.Lexical = RelevanceModel.LexicalFeature(c.Bm25, maxScore);
+            c.Standout = c.Cosine - reference;
             c.Relevance = mode switch
             {
-                SearchMode.Semantic => c.Cosine is { } cos ? RelevanceModel.Dense(cos) : RelevanceModel.Lexical(lexicalFeature),
-                _ => RelevanceModel.Of(c.Cosine, lexicalFeature),
+                SearchMode.Semantic => c.Standout is { } st ? RelevanceModel.Dense(st) : RelevanceModel.Lexical(lexicalFeature),
+                _ => RelevanceModel.Of(c.Standout, lexicalFeature),
             };
             c.Fused = mode switch
             {
@@ -154,6 +160,12 @@ public sealed class HybridSearchService(
         {
             list = list.Where(c => c.DenseRank > 0);
         }
+        else if (mode == SearchMode.Hybrid)
+        {
+            // A paper that shares no word with the query is shown only when its meaning clearly stands out: nonsense
+            // or off-topic text gets no list of random nearest neighbours.
+            list = list.Where(c => c.Bm25 > 0 || c.Relevance >= RelevanceModel.NothingRelevantBelow);
+        }
 
         var byRelevance = list.OrderByDescending(c => c.Fused).ThenBy(c => c.Id, StringComparer.Ordinal);
         IEnumerable<Candidate> ordered = byRelevance;
@@ -167,7 +179,7 @@ public sealed class HybridSearchService(
                 : kept.OrderByDescending(c => papers[c.Id].Upvotes ?? 0).ThenByDescending(c => DateKey(papers[c.Id])).ThenByDescending(c => c.Fused);
         }
 
-        return ordered.Take(query.Top).Select(c => new RankedId(c.Id, (float)c.Fused, c.Relevance) { Cosine = c.Cosine, Lexical = c.Lexical }).ToList();
+        return ordered.Take(query.Top).Select(c => new RankedId(c.Id, (float)c.Fused, c.Relevance) { Cosine = c.Cosine, Standout = c.Standout, Lexical = c.Lexical }).ToList();
     }
 
     public IReadOnlyList<SearchHit> Related(string id, int top = 5)
@@ -193,14 +205,15 @@ public sealed class HybridSearchService(
             fused[mlt[i].Id] = 1.0 / (k + i + 1);
         }
 
-        var near = dense.Search(vector, Math.Max(top * 3, 30) + 1).Where(d => !string.Equals(d.Id, paper.Id, StringComparison.OrdinalIgnoreCase)).ToList();
+        var near = dense.Search(vector, Math.Max(Math.Max(top * 3, 30), RelevanceModel.ReferenceRank) + 1).Where(d => !string.Equals(d.Id, paper.Id, StringComparison.OrdinalIgnoreCase)).ToList();
+        var reference = near.Count == 0 ? 0f : near[Math.Min(near.Count, RelevanceModel.ReferenceRank) - 1].Cosine;
         for (var i = 0; i < near.Count; i++)
         {
             fused[near[i].Id] = fused.GetValueOrDefault(near[i].Id) + 1.0 / (k + i + 1);
         }
 
         var ranked = fused.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(top)
-            .Select(kv => new RankedId(kv.Key, (float)kv.Value, dense.Cosine(vector, kv.Key) is { } c ? RelevanceModel.Dense(c) : null))
+            .Select(kv => new RankedId(kv.Key, (float)kv.Value, dense.Cosine(vector, kv.Key) is { } c ? RelevanceModel.Dense(c - reference) : null))
             .ToList();
         return lexical.Hydrate(ranked, paper.Title);
     }
@@ -218,6 +231,8 @@ public sealed class HybridSearchService(
         public int DenseRank { get; set; }
 
         public float? Cosine { get; set; }
+
+        public float? Standout { get; set; }
 
         public double Relevance { get; set; }
 

@@ -24,6 +24,9 @@ namespace PaperBot.Cli.Commands;
 /// </summary>
 public sealed class EvalBeirCommand(IServiceProvider services, CliConsole console) : ICliCommand
 {
+    /// <summary>The relevance model is fitted on each query's top 10 (the hits people see), not the whole top 100.</summary>
+    public const int RelevanceFitDepth = 10;
+
     public string Name => "eval beir";
 
     public string Summary => "Evaluate search on a BEIR collection (nDCG@10, Recall@100, MRR@10); lexical, semantic or hybrid.";
@@ -108,10 +111,10 @@ public sealed class EvalBeirCommand(IServiceProvider services, CliConsole consol
             var ranked = harness.Search.Rank(query, parsed, mode, vector);
             if (fit is not null && data.Qrels.TryGetValue(q.Id, out var judged))
             {
-                foreach (var h in ranked)
+                foreach (var h in ranked.Take(RelevanceFitDepth))
                 {
                     var label = judged.TryGetValue(h.Id, out var g) && g > 0;
-                    fit.Add(h.Cosine is { } c ? ([c, h.Lexical], label, 2) : ([h.Lexical], label, 1));
+                    fit.Add(h.Standout is { } st ? ([st, h.Lexical], label, 2) : ([h.Lexical], label, 1));
                 }
             }
 
