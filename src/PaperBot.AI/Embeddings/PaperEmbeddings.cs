@@ -6,11 +6,9 @@ using PaperBot.AI.Configuration;
 using PaperBot.AI.Embeddings.Sample;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
+using PaperBot.Core.Progress;
 
 namespace PaperBot.AI.Embeddings;
-
-/// <summary>Backfill progress: papers done of the papers that needed a vector in this pass.</summary>
-public readonly record struct EmbeddingProgress(int Done, int Total, double PapersPerSecond);
 
 /// <summary>
 /// The paper vectors: stored through <see cref="IRecordStore{T}"/> (one record per paper, keyed by id, tagged with
@@ -30,6 +28,9 @@ public sealed class PaperEmbeddings(
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
+
+    /// <summary>The progress stage name of a backfill.</summary>
+    public const string ProgressStage = "embedding papers";
 
     private readonly SemaphoreSlim _backfill = new(1, 1);
     private readonly Lock _loadGate = new();
@@ -153,7 +154,7 @@ public sealed class PaperEmbeddings(
     }
 
     /// <summary>Embeds the given papers now unless their stored vector is of the current model and text.</summary>
-    public async Task<int> EmbedAsync(IEnumerable<Paper> papers, CancellationToken ct, IProgress<EmbeddingProgress>? progress = null)
+    public async Task<int> EmbedAsync(IEnumerable<Paper> papers, CancellationToken ct, IProgress<WorkProgress>? progress = null)
     {
         var key = ModelKey;
         var todo = new List<(Paper Paper, string Text, string Hash)>();
@@ -176,8 +177,7 @@ public sealed class PaperEmbeddings(
         Pending = todo.Count;
         var o = options.Value;
         var done = 0;
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        progress?.Report(new EmbeddingProgress(0, todo.Count, 0));
+        progress?.Report(new WorkProgress(ProgressStage, 0, todo.Count));
         foreach (var batch in todo.Chunk(o.BatchSize))
         {
             // Precomputed sample vectors first: no model run for them.
@@ -210,7 +210,7 @@ public sealed class PaperEmbeddings(
 
             done += batch.Length;
             Pending = todo.Count - done;
-            progress?.Report(new EmbeddingProgress(done, todo.Count, done / Math.Max(1e-3, started.Elapsed.TotalSeconds)));
+            progress?.Report(new WorkProgress(ProgressStage, done, todo.Count));
         }
 
         return done;
@@ -230,7 +230,7 @@ public sealed class PaperEmbeddings(
     /// Loads stored vectors (if not yet), then embeds every paper that is new or whose text changed since the last
     /// pass, and drops the vectors of deleted papers. Returns the papers embedded.
     /// </summary>
-    public async Task<int> BackfillAsync(CancellationToken ct, IProgress<EmbeddingProgress>? progress = null)
+    public async Task<int> BackfillAsync(CancellationToken ct, IProgress<WorkProgress>? progress = null)
     {
         await _backfill.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -243,7 +243,7 @@ public sealed class PaperEmbeddings(
             var revision = store.CurrentRevision;
             if (revision == _syncedRevision)
             {
-                progress?.Report(new EmbeddingProgress(0, 0, 0));
+                progress?.Report(new WorkProgress(ProgressStage, 0, 0));
                 return 0;
             }
 

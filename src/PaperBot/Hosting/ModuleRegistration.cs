@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Bot;
-using PaperBot.Cli;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
@@ -13,12 +12,12 @@ public static class ModuleRegistration
 {
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
     {
-        services.AddCliCommands();
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddRunStatus();
         return services;
     }
 }

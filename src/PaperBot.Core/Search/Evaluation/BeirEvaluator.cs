@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Progress;
 using PaperBot.Core.Search.Indexing;
 
 namespace PaperBot.Core.Search.Evaluation;
@@ -25,18 +26,28 @@ public static class BeirEvaluator
 {
     public const int Depth = 100;
 
+    /// <summary>Progress is reported every this many documents or queries.</summary>
+    private const int ReportEvery = 500;
+
     /// <summary>The corpus as papers (BEIR title → title, text → abstract).</summary>
     public static IEnumerable<Paper> Papers(BeirDataset data) =>
         data.Corpus.Select(d => new Paper { Id = d.Id, Title = d.Title, Abstract = d.Text });
 
     /// <summary>Scores any ranking function (e.g. the hybrid search service) on the judged queries.</summary>
-    public static BeirEvaluation Run(BeirDataset data, Func<BeirQuery, IReadOnlyList<(string Id, float Score)>> rank, PaperIndexSettings settings, TimeSpan indexTime)
+    public static BeirEvaluation Run(BeirDataset data, Func<BeirQuery, IReadOnlyList<(string Id, float Score)>> rank, PaperIndexSettings settings, TimeSpan indexTime,
+        IProgress<WorkProgress>? progress = null)
     {
         var sw = Stopwatch.StartNew();
         double ndcg = 0, recall = 0, mrr = 0;
         var n = 0;
+        var seen = 0;
         foreach (var q in data.Queries)
         {
+            if (++seen % 50 == 0)
+            {
+                progress?.Report(new WorkProgress("running queries", seen, data.Queries.Count));
+            }
+
             if (!data.Qrels.TryGetValue(q.Id, out var judged) || !judged.Values.Any(g => g > 0))
             {
                 continue;
@@ -54,13 +65,18 @@ public static class BeirEvaluator
             : new BeirEvaluation(data.Corpus.Count, n, ndcg / n, recall / n, mrr / n, indexTime, sw.Elapsed, settings);
     }
 
-    public static BeirEvaluation Run(BeirDataset data, PaperIndexSettings settings)
+    public static BeirEvaluation Run(BeirDataset data, PaperIndexSettings settings, IProgress<WorkProgress>? progress = null)
     {
         var sw = Stopwatch.StartNew();
         using var index = PaperIndex.CreateInMemory(settings);
+        var added = 0;
         foreach (var d in data.Corpus)
         {
             index.Add(new Paper { Id = d.Id, Title = d.Title, Abstract = d.Text });
+            if (++added % ReportEvery == 0)
+            {
+                progress?.Report(new WorkProgress("indexing documents", added, data.Corpus.Count));
+            }
         }
 
         index.Refresh();
@@ -69,8 +85,14 @@ public static class BeirEvaluator
 
         double ndcg = 0, recall = 0, mrr = 0;
         var n = 0;
+        var seen = 0;
         foreach (var q in data.Queries)
         {
+            if (++seen % 50 == 0)
+            {
+                progress?.Report(new WorkProgress("running queries", seen, data.Queries.Count));
+            }
+
             if (!data.Qrels.TryGetValue(q.Id, out var judged) || !judged.Values.Any(g => g > 0))
             {
                 continue;

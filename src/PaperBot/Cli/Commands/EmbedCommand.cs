@@ -1,70 +1,64 @@
-using System.Globalization;
-using Microsoft.Extensions.AI;
+using System.ClientModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
 using PaperBot.AI.Embeddings;
 using PaperBot.AI.Embeddings.Sample;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>
-/// paperbot embed: embeds every paper that has no vector of the configured model (new, changed, or made by another
-/// model), with a progress bar on an interactive terminal. --write-sample-vectors FILE builds the bundled sample's
-/// precomputed vectors (the file behind src/PaperBot.AI/Embeddings/Sample/sample-vectors.bin).
+/// `embed`: embeds every paper without a vector of the configured model (new, changed text, or another model) — the
+/// hybrid-search backfill, with a progress bar. `--write-sample-vectors FILE` builds the bundled sample's precomputed
+/// vectors (the file behind src/PaperBot.AI/Embeddings/Sample/sample-vectors.bin).
 /// </summary>
-public sealed class EmbedCommand(IServiceProvider services, CliConsole console, TimeProvider time) : ICliCommand
+public sealed class EmbedCommand(IServiceProvider services, CliConsole console, TimeProvider time) : ICliCommand<EmbedCommand.Input>
 {
-    public string Name => "embed";
+    public sealed record Input(bool NoProgress, string? WriteSampleVectors = null);
 
-    public string Summary => "Embed papers that have no vector yet (hybrid search); progress bar on a terminal.";
-
-    public string Usage => "embed [--no-progress] [--json]\n       paperbot embed --write-sample-vectors FILE   (maintainers: the sample corpus's precomputed vectors)";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("no-progress", "json", "write-sample-vectors");
-        if (args.Positionals.Count > 0)
+        var noProgress = CliOptions.Flag("--no-progress", "Do not draw a progress bar");
+        var sample = CliOptions.Text("--write-sample-vectors", "Maintainers: write the bundled sample corpus's vectors to FILE", "FILE");
+        return CliVerb.For<EmbedCommand, Input>("embed", "Embed papers that have no vector yet (hybrid search); progress bar on a terminal.",
+            [noProgress, sample], r => new Input(r.GetValue(noProgress), r.GetValue(sample)));
+    }
+
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+        if (!options.Enabled)
         {
-            throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
+            throw new UserFacingException("embeddings are off (Embeddings:Provider=none); set PAPERBOT_Embeddings__Provider=local (the default) or a remote provider and its model/key");
         }
 
-        var o = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
-        if (!o.Enabled)
+        if (input.WriteSampleVectors is { } file)
         {
-            throw new UserFacingException("embeddings are off (Embeddings:Provider=none); set PAPERBOT_Embeddings__Provider=local (the default) or a remote provider");
-        }
-
-        var showBar = console.IsInteractive && !args.Has("no-progress") && !args.Has("json");
-        var bar = new ProgressLine(console.Error, showBar);
-        if (args.Get("write-sample-vectors") is { } file)
-        {
-            return await WriteSampleAsync(file, o, bar, cancellationToken);
+            return await WriteSampleAsync(file, options, !input.NoProgress, cancellationToken);
         }
 
         var embeddings = services.GetRequiredService<PaperEmbeddings>();
-        var started = time.GetTimestamp();
-        var n = await embeddings.BackfillAsync(cancellationToken, new SyncProgress<EmbeddingProgress>(bar.Report));
-        bar.Done();
-        var seconds = time.GetElapsedTime(started).TotalSeconds;
-        if (args.Has("json"))
+        int n;
+        try
         {
-            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"embedded\":{n},\"vectors\":{embeddings.Index.Count},\"model\":\"{o.ModelKey}\",\"seconds\":{seconds:F2}}}"));
+            n = await CliProgress.RunAsync(console, !input.NoProgress, "papers",
+                progress => embeddings.BackfillAsync(progress, cancellationToken));
         }
-        else
+        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException
+                                   || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"embedded {n} paper(s) in {seconds:F1} s with {o.ModelKey}; {embeddings.Index.Count} vector(s) in the index"));
+            // One line: where it tried and why (connection refused, 401, timeout…), not the SDK's stack trace.
+            var server = options.BaseUrl ?? options.Endpoint ?? options.Provider;
+            throw new UserFacingException($"embedding server {server} failed: {FirstLine(ex.Message)}", ex);
         }
 
+        await console.Out.WriteLineAsync($"embedded {n} paper(s) with {options.ModelKey}; {embeddings.Index.Count} vector(s) in the index");
         return 0;
     }
 
-    private async Task<int> WriteSampleAsync(string file, EmbeddingsOptions o, ProgressLine bar, CancellationToken ct)
+    private async Task<int> WriteSampleAsync(string file, EmbeddingsOptions o, bool progress, CancellationToken ct)
     {
         if (!o.IsLocal)
         {
@@ -80,10 +74,9 @@ public sealed class EmbedCommand(IServiceProvider services, CliConsole console, 
             var store = new LiteDbPaperStore(db);
             await new SampleCorpusLoader(store, time).EnsureSampleLoadedAsync(ct);
             var papers = store.All().ToList();
-            var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            var generator = services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
             await using var output = File.Create(file);
-            var n = await SampleVectorsBuilder.WriteAsync(papers, generator, o.ModelKey, output, new SyncProgress<EmbeddingProgress>(bar.Report), ct);
-            bar.Done();
+            var n = await CliProgress.RunAsync(console, progress, "papers", p => SampleVectorsBuilder.WriteAsync(papers, generator, o.ModelKey, output, p, ct));
             await console.Out.WriteLineAsync($"wrote {n} sample vector(s) of {o.ModelKey} to {file}");
             return 0;
         }
@@ -104,32 +97,5 @@ public sealed class EmbedCommand(IServiceProvider services, CliConsole console, 
         }
     }
 
-    /// <summary>A one-line progress bar redrawn with '\r' (stderr), or nothing when not on a terminal.</summary>
-    private sealed class ProgressLine(TextWriter w, bool enabled)
-    {
-        private bool _drawn;
-
-        public void Report(EmbeddingProgress p)
-        {
-            if (!enabled || p.Total == 0)
-            {
-                return;
-            }
-
-            const int width = 30;
-            var filled = (int)Math.Round(width * (double)p.Done / p.Total);
-            var eta = p.PapersPerSecond > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / p.PapersPerSecond) : TimeSpan.Zero;
-            w.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\rembedding [{new string('#', filled)}{new string('.', width - filled)}] {p.Done}/{p.Total} {p.PapersPerSecond:F1}/s, {eta:hh\\:mm\\:ss} left "));
-            _drawn = true;
-        }
-
-        public void Done()
-        {
-            if (_drawn)
-            {
-                w.WriteLine();
-            }
-        }
-    }
+    private static string FirstLine(string s) => s.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim();
 }

@@ -10,7 +10,6 @@ using PaperBot.Cli.Evaluation;
 using PaperBot.Core.Search;
 using PaperBot.Core.Search.Dense;
 using PaperBot.Core.Search.Evaluation;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
 
@@ -21,27 +20,27 @@ namespace PaperBot.Cli.Commands;
 /// corpus, through the product's search (a private temporary database, so the user's is not touched), plus the top
 /// hit's relevance per kind (off_topic shows whether the "nothing relevant" threshold holds).
 /// </summary>
-public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole console, TimeProvider time) : ICliCommand
+public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole console, TimeProvider time) : ICliCommand<EvalQuestionsCommand.Input>
 {
-    public string Name => "eval questions";
+    public sealed record Input(string File, SearchMode Mode, int Top, bool Json);
 
-    public string Summary => "Retrieval recall@5 per kind on a question file (JSONL) over the sample corpus.";
-
-    public string Usage => "eval questions <questions.jsonl> [--mode lexical|semantic|hybrid] [--top N] [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "mode", "top");
-        if (args.Positionals.Count != 1)
-        {
-            throw new CliUsageException($"usage: paperbot {Usage}");
-        }
+        var file = CliOptions.One("questions", "Questions (JSON Lines: id, question, kind, relevant_titles, …)");
+        var mode = SearchCommand.ModeOption();
+        var top = CliOptions.Int("--top", 5, 1, 100, "Recall at this many papers");
+        var json = CliOptions.Json();
+        return CliVerb.For<EvalQuestionsCommand, Input>("questions", "Retrieval recall@5 per kind of question on the sample corpus (lexical, semantic or hybrid).",
+            [file, mode, top, json], r => new Input(r.GetValue(file)!, r.GetValue(mode), r.GetValue(top), r.GetValue(json)));
+    }
 
-        var top = args.GetInt("top", 5, 1, 100);
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var top = input.Top;
         IReadOnlyList<EvalQuestion> questions;
         try
         {
-            questions = QuestionSet.Load(args.Positionals[0]);
+            questions = QuestionSet.Load(input.File);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -49,7 +48,7 @@ public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole c
         }
 
         var embeddingOptions = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
-        var mode = SearchCommand.ParseMode(args.Get("mode"));
+        var mode = input.Mode;
         if (mode == SearchMode.Auto)
         {
             mode = embeddingOptions.Enabled ? SearchMode.Hybrid : SearchMode.Lexical;
@@ -89,7 +88,7 @@ public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole c
                     q => harness.Search.SearchAsync(new SearchQuery(q.Question) { Top = top, Mode = mode }, cancellationToken).GetAwaiter().GetResult(), top);
             }
 
-            await WriteAsync(result, mode, args.Has("json"));
+            await WriteAsync(result, mode, input.Json);
             return 0;
         }
         finally
@@ -127,8 +126,7 @@ public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole c
         }
 
         var inv = CultureInfo.InvariantCulture;
-        var table = new TextTable().Column("kind").Column("questions", rightAlign: true).Column($"recall@{r.K}", rightAlign: true)
-            .Column("top relevance min", rightAlign: true).Column("mean", rightAlign: true).Column("max", rightAlign: true);
+        var table = CliConsole.Table(("kind", false), ("questions", true), ($"recall@{r.K}", true), ("top relevance min", true), ("mean", true), ("max", true));
         foreach (var k in r.Kinds)
         {
             table.Row(k.Kind, k.Questions, double.IsNaN(k.RecallAtK) ? "-" : k.RecallAtK.ToString("F3", inv),
@@ -137,6 +135,6 @@ public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole c
 
         table.Row("overall", r.OverallJudged, double.IsNaN(r.OverallRecall) ? "-" : r.OverallRecall.ToString("F3", inv), "", "", "");
         await console.Out.WriteLineAsync($"mode {mode.ToString().ToLowerInvariant()}, recall@{r.K} of the relevant titles (questions with none are not counted)\n");
-        await console.Out.WriteAsync(table.ToString());
+        await console.WriteAsync(table);
     }
 }

@@ -1,33 +1,34 @@
 using System.Text.Json;
-using PaperBot.Hosting;
+using PaperBot.Core.Progress;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`ingest &lt;file|dir|url&gt;...`: detect, parse and merge papers into the store; counts on stdout, errors on stderr.</summary>
-public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : ICliCommand
+public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : ICliCommand<IngestCommand.Input>
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public string Name => "ingest";
+    public sealed record Input(IReadOnlyList<string> Sources, bool Json, bool NoProgress);
 
-    public string Summary => "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).";
-
-    public string Usage => "ingest <file|dir|url>... [--json] [--no-progress]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "no-progress");
-        if (args.Positionals.Count == 0)
-        {
-            throw new CliUsageException($"nothing to ingest\nusage: paperbot {Usage}");
-        }
+        var sources = CliOptions.Words("source", "Files, directories or http(s) URLs (format detected from the content)");
+        var json = CliOptions.Json("Counts as one JSON object");
+        var noProgress = CliOptions.Flag("--no-progress", "Do not draw a progress bar");
+        return CliVerb.For<IngestCommand, Input>("ingest", "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).",
+            [sources, json, noProgress],
+            r => r.GetValue(sources) is { Length: > 0 } s
+                ? new Input(s, r.GetValue(json), r.GetValue(noProgress))
+                : throw new CliUsageException("nothing to ingest: paperbot ingest <file|dir|url>... (see paperbot ingest --help)"));
+    }
 
-        var json = args.Has("json");
-        var showProgress = console.IsInteractive && !json && !args.Has("no-progress");
-        var bar = showProgress ? new ProgressBar(console.Error) : null;
-        var report = await ingestor.IngestAsync(args.Positionals, bar, cancellationToken);
-        bar?.Finish();
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var json = input.Json;
+        var report = await CliProgress.RunAsync(console, !json && !input.NoProgress, "papers", progress =>
+            ingestor.IngestAsync(input.Sources, CliProgress.Map<IngestProgress>(progress, p => new WorkProgress(
+                $"[{p.FileIndex + 1}/{p.FileCount}] {Name(p.Source)}", p.Done, p.Total)), cancellationToken));
 
         foreach (var file in report.Files)
         {
@@ -59,8 +60,24 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
             };
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions));
         }
+        else if (console.IsInteractive)
+        {
+            var table = CliConsole.Table(("source", false), ("format", false), ("added", true), ("updated", true), ("skipped", true), ("errors", true));
+            foreach (var f in report.Files)
+            {
+                table.Row(Shorten(f.Source, 60), f.Format, f.Counts.Added, f.Counts.Updated, f.Counts.Unchanged, f.Issues.Count);
+            }
+
+            if (report.Files.Count > 1)
+            {
+                table.Row("total", "", totals.Added, totals.Updated, totals.Unchanged, report.ErrorCount);
+            }
+
+            await console.WriteAsync(table);
+        }
         else
         {
+            // The plain report keeps its historical layout (scripts parse it): no rule under the headers.
             var width = Math.Clamp(report.Files.Max(f => f.Source.Length), 6, 60);
             await console.Out.WriteLineAsync($"{"source".PadRight(width)}  {"format",-17} {"added",7} {"updated",7} {"skipped",7} {"errors",6}");
             foreach (var f in report.Files)
@@ -81,32 +98,9 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 
     private static string Shorten(string s, int width) => s.Length <= width ? s : "…" + s[^(width - 1)..];
 
-    /// <summary>A one-line progress bar on stderr, redrawn in place (interactive terminals only).</summary>
-    private sealed class ProgressBar(TextWriter err) : IProgress<IngestProgress>
+    private static string Name(string source)
     {
-        private const int Width = 30;
-        private bool _drawn;
-
-        public void Report(IngestProgress p)
-        {
-            var fraction = p.Total == 0 ? 1.0 : (double)p.Done / p.Total;
-            var filled = (int)Math.Round(fraction * Width);
-            var name = Path.GetFileName(p.Source.TrimEnd('/'));
-            if (name.Length > 30)
-            {
-                name = "…" + name[^29..];
-            }
-
-            err.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] file {p.FileIndex + 1}/{p.FileCount} {p.Done}/{p.Total} {name}".PadRight(100));
-            _drawn = true;
-        }
-
-        public void Finish()
-        {
-            if (_drawn)
-            {
-                err.Write('\r' + new string(' ', 100) + '\r');
-            }
-        }
+        var name = Path.GetFileName(source.TrimEnd('/'));
+        return name.Length > 40 ? "…" + name[^39..] : name;
     }
 }

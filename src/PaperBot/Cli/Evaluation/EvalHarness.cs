@@ -41,7 +41,7 @@ public sealed class EvalHarness : IDisposable
     /// cache file when model and text match, otherwise embedded now (the cache file is then rewritten).
     /// </summary>
     public static async Task<VectorIndex> VectorsAsync(IReadOnlyList<Paper> papers, IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingsOptions options,
-        string? cacheFile, SampleVectors? known, IProgress<EmbeddingProgress>? progress, CancellationToken ct)
+        string? cacheFile, SampleVectors? known, IProgress<PaperBot.Core.Progress.WorkProgress>? progress, CancellationToken ct)
     {
         var key = options.ModelKey;
         var cache = known ?? SampleVectors.Empty;
@@ -79,7 +79,6 @@ public sealed class EvalHarness : IDisposable
             }
         }
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
         var done = 0;
         foreach (var batch in missing.Chunk(64))
         {
@@ -90,7 +89,7 @@ public sealed class EvalHarness : IDisposable
             }
 
             done += batch.Length;
-            progress?.Report(new EmbeddingProgress(done, missing.Count, done / Math.Max(1e-3, started.Elapsed.TotalSeconds)));
+            progress?.Report(new PaperBot.Core.Progress.WorkProgress("embedding the corpus", done, missing.Count));
         }
 
         if (missing.Count > 0 && cacheFile is not null)
