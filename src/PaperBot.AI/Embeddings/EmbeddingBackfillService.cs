@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
+using PaperBot.Core.Progress;
 
 namespace PaperBot.AI.Embeddings;
 
@@ -29,18 +30,19 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
         {
             try
             {
-                var last = time.GetTimestamp();
-                var progress = new SyncProgress<EmbeddingProgress>(p =>
+                var started = time.GetTimestamp();
+                var last = started;
+                var progress = new SyncProgress<WorkProgress>(p =>
                 {
-                    if (p.Total == 0 || p.Done != p.Total && time.GetElapsedTime(last) < ProgressEvery)
+                    if (p.Total == 0 || p.Done == 0 || p.Done != p.Total && time.GetElapsedTime(last) < ProgressEvery)
                     {
                         return;
                     }
 
                     last = time.GetTimestamp();
-                    logger.LogInformation("embedding papers: {Done}/{Total} ({Rate:F1}/s)", p.Done, p.Total, p.PapersPerSecond);
+                    logger.LogInformation("embedding papers: {Done}/{Total} ({Rate:F1}/s)", p.Done, p.Total, p.Done / Math.Max(1e-3, time.GetElapsedTime(started).TotalSeconds));
                 });
-                await embeddings.BackfillAsync(stoppingToken, progress).ConfigureAwait(false);
+                await embeddings.BackfillAsync(progress, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -230,7 +230,10 @@ public sealed class PaperEmbeddings(
     /// Loads stored vectors (if not yet), then embeds every paper that is new or whose text changed since the last
     /// pass, and drops the vectors of deleted papers. Returns the papers embedded.
     /// </summary>
-    public async Task<int> BackfillAsync(CancellationToken ct, IProgress<WorkProgress>? progress = null)
+    public Task<int> BackfillAsync(CancellationToken ct) => BackfillAsync(null, ct);
+
+    /// <inheritdoc cref="BackfillAsync(CancellationToken)"/>
+    public async Task<int> BackfillAsync(IProgress<WorkProgress>? progress, CancellationToken ct)
     {
         await _backfill.WaitAsync(ct).ConfigureAwait(false);
         try

@@ -97,10 +97,9 @@ public sealed class SampleVectors
 public static class SampleVectorsBuilder
 {
     public static async Task<int> WriteAsync(IReadOnlyCollection<PaperBot.Core.Papers.Paper> papers, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator,
-        string modelKey, Stream output, IProgress<EmbeddingProgress>? progress, CancellationToken ct)
+        string modelKey, Stream output, IProgress<PaperBot.Core.Progress.WorkProgress>? progress, CancellationToken ct)
     {
         var entries = new List<(string, PaperEmbeddingRecord)>(papers.Count);
-        var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (var batch in papers.Chunk(32))
         {
             var texts = batch.Select(PaperEmbeddings.TextOf).ToList();
@@ -110,7 +109,7 @@ public static class SampleVectorsBuilder
                 entries.Add((batch[i].Id, PaperEmbeddingRecord.From(vectors[i].Vector.Span, modelKey, 0, PaperEmbeddingRecord.HashOf(texts[i]), quantize: true)));
             }
 
-            progress?.Report(new EmbeddingProgress(entries.Count, papers.Count, entries.Count / Math.Max(1e-3, started.Elapsed.TotalSeconds)));
+            progress?.Report(new PaperBot.Core.Progress.WorkProgress("embedding the sample", entries.Count, papers.Count));
         }
 
         SampleVectors.Write(output, modelKey, entries);
