@@ -6,6 +6,8 @@ using Microsoft.SemanticKernel;
 using PaperBot.AI.Budget;
 using PaperBot.AI.Configuration;
 using PaperBot.AI.Embeddings;
+using PaperBot.AI.Embeddings.Local;
+using PaperBot.AI.Embeddings.Sample;
 using PaperBot.AI.Llm;
 using PaperBot.AI.Memory;
 using PaperBot.AI.Offline;
@@ -13,12 +15,15 @@ using PaperBot.AI.Orchestration;
 using PaperBot.AI.Plugins;
 using PaperBot.AI.Prompts;
 using PaperBot.AI.Resilience;
+using PaperBot.Core.Search.Dense;
 
 namespace PaperBot.AI;
 
 public static class AiServiceCollectionExtensions
 {
     public const string EmbeddingsHttpClientName = "paperbot-embeddings";
+
+    public const string EmbeddingsTelemetrySource = "PaperBot.Embeddings";
 
     /// <summary>
     /// Registers <see cref="IPaperAssistant"/> and its parts: Llm/Embeddings/Budget options (validated on start), the
@@ -64,19 +69,35 @@ public static class AiServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
             if (!o.Enabled)
             {
-                throw new InvalidOperationException("Embeddings:Provider is 'none'; set it to enable hybrid search");
+                throw new InvalidOperationException("Embeddings:Provider is 'none'; set it to local (or a remote provider) to enable hybrid search");
             }
 
-            var client = OpenAIClientFactory.Create(o.Provider, o.ApiKey, o.BaseUrl, o.Endpoint, o.Deployment,
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingsHttpClientName), o.Resilience.TotalTimeout + TimeSpan.FromSeconds(5));
-            var model = string.Equals(o.Provider, LlmProviders.AzureOpenAI, StringComparison.OrdinalIgnoreCase) ? o.Deployment! : o.Model!;
-            return client.GetEmbeddingClient(model).AsIEmbeddingGenerator(o.Dimensions);
+            IEmbeddingGenerator<string, Embedding<float>> inner;
+            if (o.IsLocal)
+            {
+                inner = new LocalEmbeddingGenerator(new LocalEmbeddingSettings { MaxTokens = o.MaxTokens, Threads = o.Threads });
+            }
+            else
+            {
+                var client = OpenAIClientFactory.Create(o.Provider, o.ApiKey, o.BaseUrl, o.Endpoint, o.Deployment,
+                    sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmbeddingsHttpClientName), o.Resilience.TotalTimeout + TimeSpan.FromSeconds(5));
+                inner = client.GetEmbeddingClient(o.EffectiveModel).AsIEmbeddingGenerator(o.Dimensions);
+            }
+
+            // The same pipeline for every provider: OpenTelemetry spans/metrics (source "PaperBot.Embeddings").
+            return new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner)
+                .UseOpenTelemetry(sourceName: EmbeddingsTelemetrySource)
+                .Build(sp);
         });
+        services.TryAddSingleton(_ => SampleVectors.LoadEmbedded());
         services.TryAddSingleton<PaperEmbeddings>();
         services.AddHostedService<EmbeddingBackfillService>();
-        services.TryAddSingleton<IPaperRetriever>(sp => sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Enabled
-            ? ActivatorUtilities.CreateInstance<HybridRetriever>(sp)
-            : ActivatorUtilities.CreateInstance<LexicalRetriever>(sp));
+        // Hybrid search in Core uses the stored vectors when embeddings are on (replaces Core's "no embeddings").
+        services.RemoveAll<IDenseRetriever>();
+        services.AddSingleton<IDenseRetriever>(sp => sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<EmbeddingDenseRetriever>(sp)
+            : new NoDenseRetriever());
+        services.TryAddSingleton<IPaperRetriever, SearchServiceRetriever>();
         services.TryAddSingleton<IPaperAssistant, PaperAssistant>();
         return services;
     }

@@ -19,7 +19,8 @@ public sealed class DemoCommandTests
         Assert.True(code == 0, $"exit {code}; stderr: {e}");
         Assert.Contains("Loaded the bundled sample corpus: 336 papers added", text);
         Assert.Contains("== Most upvoted papers", text);
-        Assert.Contains("== Search: \"efficient reasoning with long generation\"", text);
+        // Hybrid from the first query with no setting changed: the sample ships with its vectors.
+        Assert.Contains("== Search (hybrid: BM25 + local/all-MiniLM-L6-v2/384 embeddings of 336 papers): \"efficient reasoning with long generation\"", text);
         // The SambaY paper (seed page 003) is about exactly this query and must be ranked first.
         var searchSection = text[text.IndexOf("== Search", StringComparison.Ordinal)..text.IndexOf("== Ask", StringComparison.Ordinal)];
         var firstRow = searchSection.Split('\n').First(l => l.TrimStart().StartsWith("1 ", StringComparison.Ordinal));

@@ -36,9 +36,9 @@ public sealed class SearchCliTests : IDisposable
         var (code, output, err) = await Run("search", "video generation");
         Assert.True(code == 0, err);
         var lines = output.Split('\n');
-        Assert.Matches(@"^\s*#\s+score\s+date\s+upvotes\s+id\s+title", lines[0]);
+        Assert.Matches(@"^\s*#\s+score\s+relevance\s+date\s+upvotes\s+id\s+title", lines[0]);
         Assert.StartsWith("-", lines[1].TrimStart());
-        Assert.Matches(@"^\s*1\s+\d+\.\d{3}\s+\d{4}-\d{2}-\d{2}", lines[2]);
+        Assert.Matches(@"^\s*1\s+\d+\.\d{3}\s+\d\.\d{2}\s+\d{4}-\d{2}-\d{2}", lines[2]);
         Assert.Contains("why:", output);
         Assert.Matches(@"\*\*[Vv]ideo", output);
     }
@@ -54,7 +54,8 @@ public sealed class SearchCliTests : IDisposable
         Assert.Equal(5, results.Count);
         foreach (var r in results)
         {
-            Assert.Equal(["id", "title", "score", "published", "upvotes"], r.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.Equal(["id", "title", "score", "relevance", "published", "upvotes"], r.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.InRange(r.GetProperty("relevance").GetDouble(), 0, 1);
             Assert.False(string.IsNullOrEmpty(r.GetProperty("id").GetString()));
             var published = r.GetProperty("published");
             Assert.True(published.ValueKind == JsonValueKind.Null || System.Text.RegularExpressions.Regex.IsMatch(published.GetString()!, @"^\d{4}-\d{2}-\d{2}$"), published.ToString());
@@ -194,7 +195,7 @@ public sealed class SearchCliTests : IDisposable
         var qrels = _tmp.File("qrels.txt");
         await File.WriteAllLinesAsync(qrels, ["q1 0 d1 1", "q2 0 d2 1", "q2 0 d3 1"]);
 
-        var (code, output, err) = await Run("eval", "beir", corpus, queries, qrels, "--json");
+        var (code, output, err) = await Run("eval", "beir", corpus, queries, qrels, "--json", "--mode", "lexical");
         Assert.True(code == 0, err);
         var r = JsonLines(output).Single();
         Assert.Equal(3, r.GetProperty("documents").GetInt32());
@@ -205,7 +206,14 @@ public sealed class SearchCliTests : IDisposable
         Assert.Equal(0.75, r.GetProperty("recall_at_100").GetDouble(), 4);
         Assert.Equal(1.0, r.GetProperty("mrr_at_10").GetDouble(), 4);
 
-        var (tcode, table, _) = await Run("eval", "beir", corpus, queries, qrels);
+        Assert.Equal("lexical", r.GetProperty("mode").GetString());
+        var (hcode, hybrid, herr) = await Run("eval", "beir", corpus, queries, qrels, "--json");
+        Assert.True(hcode == 0, herr);
+        var h = Assert.Single(JsonLines(hybrid));
+        Assert.Equal("hybrid", h.GetProperty("mode").GetString()); // the default whenever embeddings are on
+        Assert.InRange(h.GetProperty("ndcg_at_10").GetDouble(), 0, 1);
+
+        var (tcode, table, _) = await Run("eval", "beir", corpus, queries, qrels, "--mode", "lexical");
         Assert.Equal(0, tcode);
         Assert.Matches(@"(?m)^nDCG@10\s+0\.\d{4}$", table);
 
@@ -225,5 +233,73 @@ public sealed class SearchCliTests : IDisposable
         Assert.Equal(20, r.GetProperty("query_ms").GetProperty("n").GetInt32());
         Assert.True(r.GetProperty("peak_rss_mb").GetDouble() > 10);
         Assert.Empty(Directory.GetDirectories(_tmp.Path, "paperbot-bench-*"));
+    }
+    [Fact]
+    public async Task Hybrid_is_the_default_and_finds_papers_by_meaning_where_bm25_matches_everyday_words()
+    {
+        var (code, output, err) = await Run("search", "models that read chest radiographs", "--top", "3", "--json");
+        Assert.True(code == 0, err);
+        var hybrid = Assert.Single(JsonLines(output));
+        Assert.Equal("hybrid", hybrid.GetProperty("mode").GetString());
+        var titles = hybrid.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("title").GetString()!).ToList();
+        Assert.All(titles.Take(2), t => Assert.Contains("Chest X-Ray", t, StringComparison.OrdinalIgnoreCase));
+
+        (code, output, err) = await Run("search", "models that read chest radiographs", "--top", "3", "--json", "--mode", "lexical");
+        Assert.True(code == 0, err);
+        var lexical = Assert.Single(JsonLines(output));
+        Assert.Equal("lexical", lexical.GetProperty("mode").GetString());
+        // BM25 ranks a paper named "Read-ME" second only because it shares the word "read".
+        Assert.Contains(lexical.GetProperty("results").EnumerateArray(), r => r.GetProperty("title").GetString()!.StartsWith("Read-ME", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Query_syntax_is_honoured_or_explained_in_one_line()
+    {
+        var (code, output, err) = await Run("search", "chest -llava title:x-ray", "--json");
+        Assert.True(code == 0, err);
+        var doc = Assert.Single(JsonLines(output));
+        var titles = doc.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("title").GetString()!).ToList();
+        Assert.NotEmpty(titles);
+        Assert.All(titles, t => Assert.DoesNotContain("LLaVA", t));
+        Assert.All(titles, t => Assert.Contains("X-ray", t, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(JsonValueKind.Null, doc.GetProperty("note").ValueKind);
+
+        (code, _, err) = await Run("search", "venue:neurips diffusion");
+        Assert.Equal(0, code);
+        var note = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("note:", StringComparison.Ordinal));
+        Assert.Contains("'venue:' is not a search field", note);
+        Assert.Contains("title:word", note);
+
+        (code, _, err) = await Run("search", "diffusion", "--mode", "fuzzy");
+        Assert.Equal(2, code);
+        Assert.Contains("--mode must be lexical, semantic or hybrid", err);
+    }
+
+    [Fact]
+    public async Task Eval_questions_reports_recall_at_5_per_kind_for_lexical_and_hybrid()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "questions.jsonl");
+        foreach (var mode in new[] { "lexical", "hybrid" })
+        {
+            var (code, output, err) = await Run("eval", "questions", file, "--mode", mode, "--json");
+            Assert.True(code == 0, err);
+            var doc = Assert.Single(JsonLines(output));
+            Assert.Equal(mode, doc.GetProperty("mode").GetString());
+            Assert.Equal(2, doc.GetProperty("judged").GetInt32());
+            var kinds = doc.GetProperty("kinds").EnumerateArray().ToDictionary(k => k.GetProperty("kind").GetString()!);
+            Assert.Equal(["hard", "off_topic", "paraphrase"], kinds.Keys.Order());
+            Assert.Equal(1.0, kinds["paraphrase"].GetProperty("recall").GetDouble());
+            Assert.Equal(JsonValueKind.Null, kinds["off_topic"].GetProperty("recall").ValueKind);
+            if (mode == "hybrid")
+            {
+                Assert.Equal(1.0, kinds["hard"].GetProperty("recall").GetDouble());
+                // The off-topic question's best hit is far less relevant than the answerable ones'.
+                Assert.True(kinds["off_topic"].GetProperty("top_relevance_max").GetDouble() < kinds["paraphrase"].GetProperty("top_relevance_min").GetDouble());
+            }
+        }
+
+        var (bad, _, badErr) = await Run("eval", "questions", _tmp.File("missing.jsonl"));
+        Assert.Equal(1, bad);
+        Assert.Contains("cannot read questions", badErr);
     }
 }

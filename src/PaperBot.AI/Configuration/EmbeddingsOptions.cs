@@ -1,15 +1,22 @@
 using System.ComponentModel.DataAnnotations;
+using PaperBot.AI.Embeddings.Local;
 
 namespace PaperBot.AI.Configuration;
 
-/// <summary>The embedding backend ("Embeddings" section). Provider "none" (default) keeps search lexical only.</summary>
+/// <summary>
+/// The embedding backend ("Embeddings" section). Provider "local" (default) runs all-MiniLM-L6-v2 on the CPU, offline;
+/// "none" keeps search lexical only; the remote providers are as for Llm.
+/// </summary>
 public sealed class EmbeddingsOptions : IValidatableObject
 {
     public const string SectionName = "Embeddings";
 
-    /// <summary>none (default) | openai | azure-openai | ollama | openai-compatible.</summary>
-    public string Provider { get; set; } = "none";
+    public const string LocalProvider = "local";
 
+    /// <summary>local (default) | none | openai | azure-openai | ollama | openai-compatible.</summary>
+    public string Provider { get; set; } = LocalProvider;
+
+    /// <summary>The model; for local only all-MiniLM-L6-v2 (the default) is available.</summary>
     public string? Model { get; set; }
 
     /// <summary>Secret; set PAPERBOT_Embeddings__ApiKey or user-secrets. Never logged.</summary>
@@ -30,22 +37,57 @@ public sealed class EmbeddingsOptions : IValidatableObject
     /// <summary>Store vectors as int8 (4× smaller; see README.md, "Testing and benchmarks" for the measured recall).</summary>
     public bool Quantize { get; set; } = true;
 
+    /// <summary>Papers per embedding call (one request for remote providers; a progress step).</summary>
     [Range(1, 2048, ErrorMessage = "Embeddings:BatchSize must be between 1 and 2048")]
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Reciprocal-rank-fusion constant k.</summary>
-    [Range(1, 1000, ErrorMessage = "Embeddings:RrfK must be between 1 and 1000")]
-    public int RrfK { get; set; } = 60;
+    /// <summary>Local provider: tokens per text ([CLS]/[SEP] included); longer abstracts are cut.</summary>
+    [Range(16, MiniLmModel.MaxPositions, ErrorMessage = "Embeddings:MaxTokens must be between 16 and 512 (default 256)")]
+    public int MaxTokens { get; set; } = MiniLmModel.DefaultMaxTokens;
+
+    /// <summary>Local provider: ONNX Runtime threads per embedding call; 0 = one per core.</summary>
+    [Range(0, 256, ErrorMessage = "Embeddings:Threads must be between 0 (one per core) and 256")]
+    public int Threads { get; set; }
 
     /// <summary>How often the running bot embeds newly ingested papers.</summary>
     public TimeSpan BackfillInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     public ResilienceSettings Resilience { get; set; } = new();
 
-    public bool Enabled => !string.Equals(Provider, "none", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(Provider);
+    public bool Enabled => !string.Equals(Provider?.Trim(), "none", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(Provider);
+
+    public bool IsLocal => string.Equals(Provider?.Trim(), LocalProvider, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The model that is used (the local default filled in; the deployment for Azure).</summary>
+    public string EffectiveModel => IsLocal
+        ? (string.IsNullOrWhiteSpace(Model) ? MiniLmModel.Name : Model.Trim())
+        : (string.Equals(Provider?.Trim(), LlmProviders.AzureOpenAI, StringComparison.OrdinalIgnoreCase) ? Deployment : Model)?.Trim() ?? "";
+
+    /// <summary>
+    /// Identifies the vector space: provider, model and requested dimensions. Stored with every vector; a vector with
+    /// another key is never searched and is re-embedded, so two models are never mixed in one search.
+    /// </summary>
+    public string ModelKey => $"{Provider.Trim().ToLowerInvariant()}/{EffectiveModel}/{(IsLocal ? MiniLmModel.Dimensions : Dimensions)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        (Enabled
-            ? ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment, allowNone: true)
-            : []).Concat(Resilience.Validate(SectionName));
+        (!Enabled ? []
+            : IsLocal ? ValidateLocal()
+            : ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment, allowNone: true)
+                .Select(r => r.ErrorMessage?.Contains("is unknown", StringComparison.Ordinal) == true
+                    ? new ValidationResult($"{SectionName}:Provider '{Provider}' is unknown; use one of local, none, openai, azure-openai, ollama, openai-compatible (PAPERBOT_{SectionName}__Provider)")
+                    : r))
+        .Concat(Resilience.Validate(SectionName));
+
+    private IEnumerable<ValidationResult> ValidateLocal()
+    {
+        if (!string.Equals(EffectiveModel, MiniLmModel.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult($"{SectionName}:Model '{Model}' is not available locally; the local provider runs {MiniLmModel.Name} (leave {SectionName}:Model unset, or use a remote provider)");
+        }
+
+        if (Dimensions is { } d && d != MiniLmModel.Dimensions)
+        {
+            yield return new ValidationResult($"{SectionName}:Dimensions must be unset or {MiniLmModel.Dimensions} for the local provider ({MiniLmModel.Name} has {MiniLmModel.Dimensions})");
+        }
+    }
 }

@@ -3,15 +3,19 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
+using PaperBot.Core.Progress;
 
 namespace PaperBot.AI.Embeddings;
 
 /// <summary>
-/// When an embedding backend is configured and the host runs (paperbot run), embeds newly ingested papers at start and
-/// then every Embeddings:BackfillInterval, so vectors are ready before the first hybrid search needs them.
+/// In `paperbot run`: loads the stored vectors and embeds new or changed papers in the background, at start and then
+/// every Embeddings:BackfillInterval, logging progress; searches meanwhile use BM25 for papers without a vector.
 /// </summary>
 public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions<EmbeddingsOptions> options, TimeProvider time, ILogger<EmbeddingBackfillService> logger) : BackgroundService
 {
+    /// <summary>Least time between two progress lines.</summary>
+    public static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -20,12 +24,25 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
             return;
         }
 
+        await Task.Yield(); // never hold up the host's start
         var embeddings = services.GetRequiredService<PaperEmbeddings>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await embeddings.BackfillAsync(stoppingToken).ConfigureAwait(false);
+                var started = time.GetTimestamp();
+                var last = started;
+                var progress = new SyncProgress<WorkProgress>(p =>
+                {
+                    if (p.Total == 0 || p.Done == 0 || p.Done != p.Total && time.GetElapsedTime(last) < ProgressEvery)
+                    {
+                        return;
+                    }
+
+                    last = time.GetTimestamp();
+                    logger.LogInformation("embedding papers: {Done}/{Total} ({Rate:F1}/s)", p.Done, p.Total, p.Done / Math.Max(1e-3, time.GetElapsedTime(started).TotalSeconds));
+                });
+                await embeddings.BackfillAsync(progress, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -42,4 +59,10 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
             }
         }
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (no SynchronizationContext posting).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

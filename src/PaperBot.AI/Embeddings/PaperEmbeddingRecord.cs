@@ -1,11 +1,13 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace PaperBot.AI.Embeddings;
 
 /// <summary>
-/// A paper's embedding as stored (keyed by paper id). Int8 (symmetric, one scale per vector) when quantised: 1 byte per
-/// dimension instead of 4; otherwise raw little-endian float32 bytes.
+/// A paper's embedding as stored (keyed by paper id): int8 (symmetric, one scale per unit vector; 1 byte per
+/// dimension) when quantised, otherwise raw little-endian float32 bytes. <see cref="Model"/> is the model key
+/// (provider/model/dimensions): a record of another key is never searched and is replaced by the next backfill.
 /// </summary>
 public sealed class PaperEmbeddingRecord
 {
@@ -13,8 +15,11 @@ public sealed class PaperEmbeddingRecord
 
     public int Dimensions { get; set; }
 
-    /// <summary>The paper's store revision when embedded (re-embedded when the paper changes).</summary>
+    /// <summary>The paper's store revision when embedded (diagnostics; re-embedding is decided by <see cref="TextHash"/>).</summary>
     public long Revision { get; set; }
+
+    /// <summary>Hash of the embedded text (title + abstract): the paper is re-embedded only when it changes.</summary>
+    public string TextHash { get; set; } = "";
 
     public bool Quantized { get; set; }
 
@@ -22,33 +27,38 @@ public sealed class PaperEmbeddingRecord
 
     public byte[] Data { get; set; } = [];
 
-    public static PaperEmbeddingRecord From(ReadOnlySpan<float> vector, string model, long revision, bool quantize)
-    {
-        // Normalise first: cosine similarity then is a dot product.
-        var v = vector.ToArray();
-        var norm = TensorPrimitives.Norm(v);
-        if (norm > 0)
-        {
-            TensorPrimitives.Multiply((ReadOnlySpan<float>)v, 1f / norm, (Span<float>)v);
-        }
+    /// <summary>First 16 hex digits of SHA-256 of the text.</summary>
+    public static string HashOf(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 8));
 
+    public static PaperEmbeddingRecord From(ReadOnlySpan<float> vector, string model, long revision, string textHash, bool quantize)
+    {
         if (!quantize)
         {
-            return new PaperEmbeddingRecord { Model = model, Dimensions = v.Length, Revision = revision, Data = MemoryMarshal.AsBytes(v.AsSpan()).ToArray() };
+            var v = vector.ToArray();
+            var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
+            if (norm > 0)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
+            }
+
+            return new PaperEmbeddingRecord { Model = model, Dimensions = v.Length, Revision = revision, TextHash = textHash, Data = MemoryMarshal.AsBytes(v.AsSpan()).ToArray() };
         }
 
-        var max = Math.Abs(TensorPrimitives.MaxMagnitude((ReadOnlySpan<float>)v)); // signed value of largest magnitude
-        var scale = max > 0 ? max / 127f : 1f;
-        var data = new byte[v.Length];
-        for (var i = 0; i < v.Length; i++)
+        var data = new sbyte[vector.Length];
+        var scale = VectorIndex.Quantize(vector, data);
+        return new PaperEmbeddingRecord
         {
-            data[i] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(v[i] / scale), -127, 127));
-        }
-
-        return new PaperEmbeddingRecord { Model = model, Dimensions = v.Length, Revision = revision, Quantized = true, Scale = scale, Data = data };
+            Model = model,
+            Dimensions = vector.Length,
+            Revision = revision,
+            TextHash = textHash,
+            Quantized = true,
+            Scale = scale,
+            Data = MemoryMarshal.AsBytes(data.AsSpan()).ToArray(),
+        };
     }
 
-    /// <summary>The (normalised) vector as floats.</summary>
+    /// <summary>The (unit) vector as floats.</summary>
     public float[] ToVector()
     {
         if (!Quantized)
@@ -57,11 +67,20 @@ public sealed class PaperEmbeddingRecord
         }
 
         var v = new float[Data.Length];
-        for (var i = 0; i < Data.Length; i++)
-        {
-            v[i] = unchecked((sbyte)Data[i]) * Scale;
-        }
-
+        VectorIndex.Dequantize(MemoryMarshal.Cast<byte, sbyte>(Data), Scale, v);
         return v;
+    }
+
+    /// <summary>Adds this vector to <paramref name="index"/> without a float round trip when it is int8.</summary>
+    public void AddTo(VectorIndex index, string id)
+    {
+        if (Quantized)
+        {
+            index.Upsert(id, MemoryMarshal.Cast<byte, sbyte>(Data), Scale);
+        }
+        else
+        {
+            index.Upsert(id, ToVector());
+        }
     }
 }

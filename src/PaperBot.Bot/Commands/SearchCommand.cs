@@ -5,11 +5,14 @@ using static PaperBot.Bot.Commands.CommandOptions;
 
 namespace PaperBot.Bot.Commands;
 
-/// <summary>/search query [from] [to] [min_upvotes] [sort]: an embed, 5 per page, with stateless Prev/Next buttons.</summary>
+/// <summary>
+/// /search query [from] [to] [min_upvotes] [sort]: hybrid search (query syntax: "phrase", -word, title:, author:,
+/// prefix*), an embed, 5 per page, with stateless Prev/Next buttons.
+/// </summary>
 public sealed class SearchCommand(SearchPageRenderer renderer) : ISlashCommand
 {
     public ApplicationCommand Definition { get; } = Command("search", "Search the paper database",
-        String("query", "What to look for", required: true, maxLength: SearchPageState.MaxQueryLength),
+        String("query", "What to look for; also \"exact phrase\", -exclude, title:word, author:name, prefix*", required: true, maxLength: SearchPageState.MaxQueryLength),
         String("from", "Earliest date, YYYY-MM-DD", maxLength: 10),
         String("to", "Latest date, YYYY-MM-DD", maxLength: 10),
         Integer("min_upvotes", "Only papers with at least this many HF upvotes", 0, 1_000_000),
@@ -19,7 +22,7 @@ public sealed class SearchCommand(SearchPageRenderer renderer) : ISlashCommand
 
     public bool Costly => false;
 
-    public Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
+    public async Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var from = context.GetDate("from");
         var to = context.GetDate("to");
@@ -46,6 +49,6 @@ public sealed class SearchCommand(SearchPageRenderer renderer) : ISlashCommand
         };
         var query = SearchPageState.FitQuery(context.RequireString("query"));
         var state = new SearchPageState(query, 0, sort, from, to, context.GetInt("min_upvotes", 0, 1_000_000));
-        return Task.FromResult(CommandReply.Of(renderer.Render(state)));
+        return CommandReply.Of(await renderer.RenderAsync(state, cancellationToken));
     }
 }

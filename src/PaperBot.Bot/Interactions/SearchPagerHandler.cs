@@ -12,13 +12,13 @@ public sealed class SearchPagerHandler(SearchPageRenderer renderer) : IButtonHan
 
     public bool Costly => false;
 
-    public Task<CommandReply> ExecuteAsync(CommandContext context, string customId, CancellationToken cancellationToken)
+    public async Task<CommandReply> ExecuteAsync(CommandContext context, string customId, CancellationToken cancellationToken)
     {
         if (!SearchPageState.TryDecode(customId, out var state))
         {
             throw new CommandException("This button is from an older PaperBot version. Run `/search` again.");
         }
 
-        return Task.FromResult(CommandReply.Of(renderer.Render(state)));
+        return CommandReply.Of(await renderer.RenderAsync(state, cancellationToken));
     }
 }

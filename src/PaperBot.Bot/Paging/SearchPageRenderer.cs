@@ -2,18 +2,23 @@ using Microsoft.Extensions.Options;
 using PaperBot.Bot.Formatting;
 using PaperBot.Bot.Options;
 using PaperBot.Core.Search;
+using PaperBot.Core.Search.Syntax;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
 
 namespace PaperBot.Bot.Paging;
 
-/// <summary>Renders one /search page (embed + Prev/Next buttons whose custom_ids carry the whole state).</summary>
+/// <summary>
+/// Renders one /search page (embed + Prev/Next buttons whose custom_ids carry the whole state). The search is the
+/// product's hybrid search (BM25 + embeddings when vectors exist); a date or upvote sort orders only hits above the
+/// relevance floor, and query syntax that is not understood is explained in one line.
+/// </summary>
 public sealed class SearchPageRenderer(ISearchService search, IOptions<BotOptions> options)
 {
     /// <summary>Deepest page reachable with the buttons (keeps searches cheap).</summary>
     public const int MaxPage = 19;
 
-    public MessageBuilder Render(SearchPageState state)
+    public async Task<MessageBuilder> RenderAsync(SearchPageState state, CancellationToken cancellationToken = default)
     {
         var size = options.Value.SearchPageSize;
         var page = Math.Clamp(state.Page, 0, MaxPage);
@@ -25,7 +30,8 @@ public sealed class SearchPageRenderer(ISearchService search, IOptions<BotOption
             MinUpvotes = state.MinUpvotes,
             Sort = state.Sort,
         };
-        var hits = search.Search(query);
+        var hits = await search.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        var note = ParsedQuery.Parse(state.Query).Explanation;
         var pageHits = hits.Skip(page * size).Take(size).ToList();
         var hasMore = hits.Count > (page + 1) * size && page < MaxPage;
         var message = new MessageBuilder();
@@ -41,6 +47,11 @@ public sealed class SearchPageRenderer(ISearchService search, IOptions<BotOption
             var embed = PaperEmbeds.List($"Search: {state.Query}", pageHits, first)
                 .WithFooter($"Page {page + 1} · results {first}–{first + pageHits.Count - 1}{Filters(state)}");
             message.AddEmbed(embed);
+        }
+
+        if (note.Length > 0 && page == 0)
+        {
+            message.WithContent((message.Content is { Length: > 0 } c ? c + "\n" : "") + "-# " + CommandText(note));
         }
 
         message.ClearComponents = true;

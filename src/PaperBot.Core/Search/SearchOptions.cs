@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using PaperBot.Core.Search.Indexing;
+using PaperBot.Core.Search.Ranking;
 
 namespace PaperBot.Core.Search;
 
@@ -35,6 +36,24 @@ public sealed class SearchOptions
     /// <summary>IndexWriter RAM buffer in MB.</summary>
     [Range(1.0, 2048.0, ErrorMessage = "Search:RamBufferMb must be between 1 and 2048.")]
     public double RamBufferMb { get; set; } = DefaultIndexSettings.RamBufferMb;
+
+    /// <summary>Default retrieval: auto (hybrid when vectors exist, else lexical) | lexical | semantic | hybrid.</summary>
+    public SearchMode Mode { get; set; } = SearchMode.Auto;
+
+    /// <summary>How the BM25 and embedding lists are fused: rrf (reciprocal rank) or relevance (calibrated score).</summary>
+    public FusionMethod Fusion { get; set; } = FusionMethod.Relevance;
+
+    /// <summary>Reciprocal-rank-fusion constant k.</summary>
+    [Range(1, 1000, ErrorMessage = "Search:RrfK must be between 1 and 1000 (default 60).")]
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Candidates taken from each retriever before fusion (and before a date/upvote sort).</summary>
+    [Range(10, 10000, ErrorMessage = "Search:Candidates must be between 10 and 10000 (default 100).")]
+    public int Candidates { get; set; } = 100;
+
+    /// <summary>A date or upvote sort keeps only hits with at least this relevance (0..1).</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Search:RelevanceFloor must be between 0 and 1.")]
+    public double RelevanceFloor { get; set; } = RelevanceModel.SortFloor;
 
     /// <summary>The default index location for a database file: "&lt;db&gt;.index" (in memory for an in-memory database).</summary>
     public static string DefaultIndexPathFor(string? databasePath) =>

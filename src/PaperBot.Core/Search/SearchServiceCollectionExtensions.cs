@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PaperBot.Core.Search.Dense;
 using PaperBot.Core.Search.Indexing;
+using PaperBot.Core.Search.Ranking;
 
 namespace PaperBot.Core.Search;
 
 public static class SearchServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ISearchService"/> (Lucene BM25 kept in step with the IPaperStore) and binds
-    /// <see cref="SearchOptions"/> from the "Search" section; Search:IndexPath defaults to "&lt;Storage:DatabasePath&gt;.index".
+    /// Registers <see cref="ISearchService"/> (<see cref="HybridSearchService"/>: Lucene BM25 kept in step with the
+    /// IPaperStore, fused with an <see cref="IDenseRetriever"/> when one with vectors is registered; the AI module
+    /// registers it) and binds <see cref="SearchOptions"/> from the "Search" section; Search:IndexPath defaults to
+    /// "&lt;Storage:DatabasePath&gt;.index".
     /// </summary>
     public static IServiceCollection AddPaperBotSearch(this IServiceCollection services)
     {
@@ -25,7 +29,9 @@ public static class SearchServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<LuceneSearchService>();
-        services.TryAddSingleton<ISearchService>(sp => sp.GetRequiredService<LuceneSearchService>());
+        services.TryAddSingleton<IDenseRetriever, NoDenseRetriever>();
+        services.TryAddSingleton<HybridSearchService>();
+        services.TryAddSingleton<ISearchService>(sp => sp.GetRequiredService<HybridSearchService>());
         return services;
     }
 }

@@ -19,7 +19,7 @@ public static class CliVerbs
         TrendingCommand.Define(),
         AskCommand.Define(),
         EmbedCommand.Define(),
-        CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalAnswersCommand.Define()),
+        CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalQuestionsCommand.Define(), EvalAnswersCommand.Define()),
         CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define()),
         RunCommand.Define(),
         CompletionCommand.Define(),

@@ -20,11 +20,12 @@ public static partial class SearchOutput
         WriteIndented = false,
     };
 
-    /// <summary>One result in --json output: {"id","title","score","published","upvotes"}.</summary>
+    /// <summary>One result in --json output: {"id","title","score","relevance","published","upvotes"}.</summary>
     public sealed record JsonHit(
         [property: JsonPropertyName("id")] string Id,
         [property: JsonPropertyName("title")] string Title,
         [property: JsonPropertyName("score")] double Score,
+        [property: JsonPropertyName("relevance")] double? Relevance,
         [property: JsonPropertyName("published")] string? Published,
         [property: JsonPropertyName("upvotes")] int? Upvotes);
 
@@ -32,17 +33,19 @@ public static partial class SearchOutput
         h.Paper.Id,
         h.Paper.Title,
         Math.Round(h.Score, 4),
+        h.Relevance is { } r ? Math.Round(r, 3) : null,
         (h.Paper.Published ?? h.Paper.FeaturedOn)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         h.Paper.Upvotes);
 
     /// <summary>Ranked hits as a table, then the snippet of each (why it matched; matched words in bold).</summary>
     public static async Task WriteHitsAsync(CliConsole console, IReadOnlyList<SearchHit> hits)
     {
-        var table = CliConsole.Table(("#", true), ("score", true), ("date", false), ("upvotes", true), ("id", false), ("title", false));
+        var table = CliConsole.Table(("#", true), ("score", true), ("relevance", true), ("date", false), ("upvotes", true), ("id", false), ("title", false));
         for (var i = 0; i < hits.Count; i++)
         {
             var p = hits[i].Paper;
-            table.Row(i + 1, hits[i].Score, p.Published ?? p.FeaturedOn, p.Upvotes, p.Id, CliTableExtensions.Cut(p.Title, TitleWidth));
+            table.Row(i + 1, hits[i].Score, hits[i].Relevance is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) : "", p.Published ?? p.FeaturedOn, p.Upvotes, p.Id,
+                CliTableExtensions.Cut(p.Title, TitleWidth));
         }
 
         await console.WriteAsync(table);

@@ -30,7 +30,7 @@ public sealed class EmbeddingQuantBenchmark : IBenchmark
         foreach (var quantize in new[] { false, true })
         {
             long bytes = 0;
-            var records = vectors.Select(v => PaperEmbeddingRecord.From(v, "m", 1, quantize)).ToArray();
+            var records = vectors.Select(v => PaperEmbeddingRecord.From(v, "m", 1, "", quantize)).ToArray();
             foreach (var r in records.Take(200))
             {
                 bytes += JsonSerializer.Serialize(r).Length;

@@ -29,6 +29,42 @@ public static class BeirEvaluator
     /// <summary>Progress is reported every this many documents or queries.</summary>
     private const int ReportEvery = 500;
 
+    /// <summary>The corpus as papers (BEIR title → title, text → abstract).</summary>
+    public static IEnumerable<Paper> Papers(BeirDataset data) =>
+        data.Corpus.Select(d => new Paper { Id = d.Id, Title = d.Title, Abstract = d.Text });
+
+    /// <summary>Scores any ranking function (e.g. the hybrid search service) on the judged queries.</summary>
+    public static BeirEvaluation Run(BeirDataset data, Func<BeirQuery, IReadOnlyList<(string Id, float Score)>> rank, PaperIndexSettings settings, TimeSpan indexTime,
+        IProgress<WorkProgress>? progress = null)
+    {
+        var sw = Stopwatch.StartNew();
+        double ndcg = 0, recall = 0, mrr = 0;
+        var n = 0;
+        var seen = 0;
+        foreach (var q in data.Queries)
+        {
+            if (++seen % 50 == 0)
+            {
+                progress?.Report(new WorkProgress("running queries", seen, data.Queries.Count));
+            }
+
+            if (!data.Qrels.TryGetValue(q.Id, out var judged) || !judged.Values.Any(g => g > 0))
+            {
+                continue;
+            }
+
+            var ranked = RetrievalMetrics.TrecOrder(rank(q).Where(h => h.Id != q.Id).Take(Depth));
+            ndcg += RetrievalMetrics.NdcgAt(ranked, judged, 10);
+            recall += RetrievalMetrics.RecallAt(ranked, judged, Depth);
+            mrr += RetrievalMetrics.ReciprocalRankAt(ranked, judged, 10);
+            n++;
+        }
+
+        return n == 0
+            ? new BeirEvaluation(data.Corpus.Count, 0, 0, 0, 0, indexTime, sw.Elapsed, settings)
+            : new BeirEvaluation(data.Corpus.Count, n, ndcg / n, recall / n, mrr / n, indexTime, sw.Elapsed, settings);
+    }
+
     public static BeirEvaluation Run(BeirDataset data, PaperIndexSettings settings, IProgress<WorkProgress>? progress = null)
     {
         var sw = Stopwatch.StartNew();

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Search.Ranking;
 using PaperBot.Core.Search.Snippets;
+using PaperBot.Core.Search.Syntax;
 
 namespace PaperBot.Core.Search.Indexing;
 
@@ -20,7 +22,7 @@ namespace PaperBot.Core.Search.Indexing;
 public sealed class LuceneSearchService : ISearchService, IDisposable
 {
     /// <summary>Bump when the document layout or analysis changes: an index with another schema is rebuilt.</summary>
-    public const string Schema = "paperbot-search-2";
+    public const string Schema = "paperbot-search-3";
 
     private const string StoreIdKey = "storeId";
     private const string RevisionKey = "revision";
@@ -49,16 +51,39 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
     /// <summary>Number of full rebuilds so far (for diagnostics and tests).</summary>
     public int Rebuilds { get; private set; }
 
+    /// <summary>BM25 only, in the query's sort order (Lucene's own sorts, no relevance floor); Relevance from the lexical model.</summary>
     public IReadOnlyList<SearchHit> Search(SearchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var parsed = ParsedQuery.Parse(query.Text);
         return Read(index =>
         {
-            var hits = index.Search(query, query.Top);
-            var terms = new HashSet<string>(index.Queries.AnalyzeTerms(query.Text ?? "").Select(t => t.Key), StringComparer.Ordinal);
-            return Hydrate(index, hits, terms);
+            var hits = index.Search(query, parsed, query.Top, query.Sort);
+            var max = index.MaxScore(parsed.RankedText);
+            var ranked = hits.Select(h => new RankedId(h.Id, h.Score,
+                parsed.RankedText.Length == 0 ? null : RelevanceModel.Lexical(RelevanceModel.LexicalFeature(h.Score, max)))).ToList();
+            return Hydrate(index, ranked, parsed.RankedText);
         });
     }
+
+    /// <summary>BM25 candidates for fusion: up to <paramref name="depth"/> ids in <paramref name="sort"/> order, and the query's maximum BM25.</summary>
+    public LexicalCandidates Candidates(SearchQuery query, ParsedQuery parsed, int depth, SearchSort sort = SearchSort.Relevance) =>
+        Read(index => new LexicalCandidates(index.Search(query, parsed, depth, sort), index.MaxScore(parsed.RankedText)));
+
+    /// <summary>The highest BM25 any paper could reach for <paramref name="rankedText"/>.</summary>
+    public double MaxScore(string rankedText) => Read(index => index.MaxScore(rankedText));
+
+    /// <summary>Of <paramref name="ids"/>, those the query's filters and constraints admit, with their BM25 (see <see cref="PaperIndex.Admit"/>).</summary>
+    public Dictionary<string, float> Admit(SearchQuery query, ParsedQuery parsed, IReadOnlyCollection<string> ids) =>
+        Read(index => index.Admit(query, parsed, ids));
+
+    /// <summary>"More like this" ids for a stored paper (never the paper itself); empty when unknown.</summary>
+    public IReadOnlyList<IndexHit> MoreLikeThis(string id, int top) => Read(index =>
+        _store.Get(id) is { } paper && top > 0 ? index.MoreLikeThis(paper, top) : (IReadOnlyList<IndexHit>)[]);
+
+    /// <summary>Papers for ranked ids (in that order; ids the store no longer has are dropped) with snippets for <paramref name="rankedText"/>.</summary>
+    public IReadOnlyList<SearchHit> Hydrate(IReadOnlyList<RankedId> ranked, string rankedText) =>
+        Read(index => Hydrate(index, ranked, rankedText));
 
     public IReadOnlyList<SearchHit> Related(string id, int top = 5) => Read(index =>
     {
@@ -69,8 +94,7 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
         }
 
         var hits = index.MoreLikeThis(paper, top);
-        var terms = new HashSet<string>(index.Queries.AnalyzeTerms(paper.Title).Select(t => t.Key), StringComparer.Ordinal);
-        return Hydrate(index, hits, terms);
+        return Hydrate(index, hits.Select(h => new RankedId(h.Id, h.Score, null)).ToList(), paper.Title);
     });
 
     /// <summary>Brings the index up to date with the store now (also done lazily before every query).</summary>
@@ -92,13 +116,14 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
         }
     }
 
-    private List<SearchHit> Hydrate(PaperIndex index, IReadOnlyList<IndexHit> hits, IReadOnlySet<string> terms)
+    private List<SearchHit> Hydrate(PaperIndex index, IReadOnlyList<RankedId> hits, string rankedText)
     {
         if (hits.Count == 0)
         {
             return [];
         }
 
+        var terms = new HashSet<string>(index.Queries.AnalyzeTerms(rankedText).Select(t => t.Key), StringComparer.Ordinal);
         var papers = _store.GetMany(hits.Select(h => h.Id)).ToDictionary(p => p.Id, StringComparer.Ordinal);
         var snippets = new SnippetExtractor(index.EnglishAnalyzer);
         var result = new List<SearchHit>(hits.Count);
@@ -108,7 +133,7 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
             if (papers.TryGetValue(h.Id, out var p))
             {
                 var names = string.Join(", ", p.Authors.Append(p.Organization ?? "").Where(s => s.Length > 0));
-                result.Add(new SearchHit(p, h.Score, snippets.Extract(terms, p.Abstract, p.Title, names)));
+                result.Add(new SearchHit(p, h.Score, snippets.Extract(terms, p.Abstract, p.Title, names)) { Relevance = h.Relevance });
             }
         }
 
@@ -367,3 +392,19 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
 
     private sealed record IndexState(PaperIndex Index, string StoreId, long Revision, bool InMemory);
 }
+
+/// <summary>A ranked paper id with its score and calibrated relevance (before hydration), and the signals behind it.</summary>
+public readonly record struct RankedId(string Id, float Score, double? Relevance)
+{
+    /// <summary>Cosine with the query embedding (null: lexical search, or no vector).</summary>
+    public float? Cosine { get; init; }
+
+    /// <summary>Cosine minus the query's background similarity (<see cref="RelevanceModel.ReferenceRank"/>).</summary>
+    public float? Standout { get; init; }
+
+    /// <summary>BM25 relative to the query's maximum (<see cref="RelevanceModel.LexicalFeature"/>).</summary>
+    public double Lexical { get; init; }
+}
+
+/// <summary>BM25 candidates and the query's maximum BM25 (for <see cref="RelevanceModel.LexicalFeature"/>).</summary>
+public sealed record LexicalCandidates(IReadOnlyList<IndexHit> Hits, double MaxScore);

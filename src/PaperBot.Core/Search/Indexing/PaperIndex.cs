@@ -1,10 +1,12 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.Queries.Mlt;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Search.Syntax;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace PaperBot.Core.Search.Indexing;
@@ -118,18 +120,21 @@ public sealed class PaperIndex : IDisposable
     /// <summary>Ranks papers for <paramref name="query"/>; empty when the text has no searchable term and no filter is given.</summary>
     public IReadOnlyList<IndexHit> Search(SearchQuery query) => Search(query, query.Top);
 
-    public IReadOnlyList<IndexHit> Search(SearchQuery query, int top)
+    public IReadOnlyList<IndexHit> Search(SearchQuery query, int top) => Search(query, ParsedQuery.Parse(query.Text), top, query.Sort);
+
+    /// <summary>Ranks papers for the parsed query, in <paramref name="sort"/> order.</summary>
+    public IReadOnlyList<IndexHit> Search(SearchQuery query, ParsedQuery parsed, int top, SearchSort sort)
     {
-        var q = _queries.Build(query);
+        var q = _queries.Build(query, parsed);
         if (q is null || top <= 0)
         {
             return [];
         }
 
-        var filter = _queries.BuildFilter(query);
+        var filter = _queries.BuildFilter(query, parsed);
         return WithSearcher(s =>
         {
-            TopDocs docs = query.Sort switch
+            TopDocs docs = sort switch
             {
                 SearchSort.Date => s.Search(q, filter, top, new Sort(
                     new SortField(PaperFields.DateSort, SortFieldType.INT32, true),
@@ -143,6 +148,53 @@ public sealed class PaperIndex : IDisposable
             return ToHits(s, docs);
         });
     }
+
+    /// <summary>
+    /// Of <paramref name="ids"/>, those that pass the query's filters and constraints (phrases, exclusions, title:,
+    /// author:, prefix*, dates, upvotes), each with its BM25 score for the ranked words (0 when none occurs).
+    /// Used to hold papers found by the embedding search to the same rules as BM25 hits.
+    /// </summary>
+    public Dictionary<string, float> Admit(SearchQuery query, ParsedQuery parsed, IReadOnlyCollection<string> ids)
+    {
+        var result = new Dictionary<string, float>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
+        var idFilter = new TermsFilter(ids.Select(id => new Term(PaperFields.Id, id)).ToList());
+        var filter = _queries.BuildFilter(query, parsed);
+        Filter combined = filter is null ? idFilter : new BooleanFilter { { idFilter, Occur.MUST }, { filter, Occur.MUST } };
+        var admitQuery = _queries.Build(query with { Text = "" }, new ParsedQuery
+        {
+            Phrases = parsed.Phrases,
+            Excluded = parsed.Excluded,
+            Title = parsed.Title,
+            Prefixes = parsed.Prefixes,
+        }) ?? new MatchAllDocsQuery();
+        var scoring = _queries.Scoring(parsed.RankedText);
+        return WithSearcher(s =>
+        {
+            foreach (var hit in ToHits(s, s.Search(admitQuery, combined, ids.Count)))
+            {
+                result[hit.Id] = 0f;
+            }
+
+            if (scoring is not null && result.Count > 0)
+            {
+                var admitted = new TermsFilter(result.Keys.Select(id => new Term(PaperFields.Id, id)).ToList());
+                foreach (var hit in ToHits(s, s.Search(scoring, admitted, result.Count)))
+                {
+                    result[hit.Id] = hit.Score;
+                }
+            }
+
+            return result;
+        });
+    }
+
+    /// <summary>The highest BM25 score any paper could reach for <paramref name="text"/> (see <see cref="PaperQueryBuilder.MaxScore"/>).</summary>
+    public double MaxScore(string text) => WithSearcher(s => _queries.MaxScore(text, s.IndexReader));
 
     /// <summary>Papers like <paramref name="paper"/> (by its title and abstract), never the paper itself.</summary>
     public IReadOnlyList<IndexHit> MoreLikeThis(Paper paper, int top)
@@ -183,9 +235,9 @@ public sealed class PaperIndex : IDisposable
     /// <summary>
     /// Title + abstract + authors + organisation are scored as one field (<see cref="PaperFields.Text"/>, what scores
     /// best on SciFact, cf. Anserini's "flat" vs "multifield"), the title again on its own for the title weight, and the
-    /// names in <see cref="PaperFields.Who"/> for the author/organisation filter. BM25 needs frequencies, not positions.
+    /// names in <see cref="PaperFields.Who"/> for the author/organisation filter. Positions are kept for "quoted phrases".
     /// </summary>
-    private static readonly FieldType ScoredText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS });
+    private static readonly FieldType ScoredText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS_AND_POSITIONS });
 
     private static readonly FieldType NameText = Frozen(new FieldType(TextField.TYPE_NOT_STORED) { OmitNorms = true });
 

@@ -89,6 +89,9 @@ public sealed class SyntheticCorpus
 
     public static readonly DateOnly LastDate = new(2026, 6, 30);
 
+    /// <summary>The id of paper <paramref name="index"/> (without generating it).</summary>
+    public static string IdOf(int index) => $"syn.{index:D7}";
+
     /// <summary>The <paramref name="index"/>-th paper: the same index always gives the same paper for a seed.</summary>
     public Paper Paper(int index)
     {
@@ -120,7 +123,7 @@ public sealed class SyntheticCorpus
         var days = LastDate.DayNumber - FirstDate.DayNumber + 1;
         var published = DateOnly.FromDayNumber(FirstDate.DayNumber + rng.Next(days));
         var upvotes = (int)Math.Floor(Math.Exp(rng.NextDouble() * 6.5)) - 1;
-        var id = $"syn.{index:D7}";
+        var id = IdOf(index);
         return new Paper
         {
             Id = id,

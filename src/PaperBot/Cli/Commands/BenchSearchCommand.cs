@@ -2,6 +2,14 @@ using Spectre.Console;
 using System.Globalization;
 using System.Runtime;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PaperBot.AI.Configuration;
+using PaperBot.AI.Embeddings;
+using PaperBot.Core.Search;
+using PaperBot.Core.Search.Dense;
+using PaperBot.Core.Search.Ranking;
 using PaperBot.Core.Search.Synthetic;
 using PaperBot.Storage;
 
@@ -9,11 +17,13 @@ namespace PaperBot.Cli.Commands;
 
 /// <summary>
 /// `bench search`: synthetic corpora (10k, 100k, 1M abstracts) through the real LiteDB store and Lucene index in a
-/// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS.
+/// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS. With
+/// --mode hybrid the queries run through the hybrid search service over one synthetic vector per paper (int8, 384-d),
+/// embedding each query with the configured (real) model, and the query-embedding latency is reported too.
 /// </summary>
-public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSearchCommand.Input>
+public sealed class BenchSearchCommand(CliConsole console, IServiceProvider services) : ICliCommand<BenchSearchCommand.Input>
 {
-    public sealed record Input(IReadOnlyList<int> Sizes, int Queries, bool LiteDb, string? Dir, bool Json, bool NoProgress);
+    public sealed record Input(IReadOnlyList<int> Sizes, int Queries, bool LiteDb, string? Dir, bool Json, bool NoProgress, SearchMode Mode = SearchMode.Lexical);
 
     public static CliVerb Define()
     {
@@ -24,10 +34,12 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
         var dir = CliOptions.Text("--dir", "Where the temporary work directory goes (default: the system temp directory)", "DIR");
         var json = CliOptions.Json();
         var noProgress = CliOptions.Flag("--no-progress", "Do not draw progress bars");
-        return CliVerb.For<BenchSearchCommand, Input>("search", "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).",
-            [sizes, queries, store, dir, json, noProgress],
-            r => new Input(ParseSizes(r.GetValue(sizes) ?? "10000,100000,1000000"), r.GetValue(queries), r.GetValue(store) == "litedb", r.GetValue(dir), r.GetValue(json), r.GetValue(noProgress)),
-            usesHost: false);
+        var mode = CliOptions.Choice("--mode", SearchMode.Lexical, new Dictionary<string, SearchMode> { ["lexical"] = SearchMode.Lexical, ["hybrid"] = SearchMode.Hybrid },
+            ["lexical", "hybrid"], "lexical: BM25 only; hybrid: BM25 + a synthetic vector per paper, queries embedded with the real model");
+        return CliVerb.For<BenchSearchCommand, Input>("search", "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts); --mode hybrid.",
+            [sizes, queries, store, dir, mode, json, noProgress],
+            r => new Input(ParseSizes(r.GetValue(sizes) ?? "10000,100000,1000000"), r.GetValue(queries), r.GetValue(store) == "litedb", r.GetValue(dir), r.GetValue(json),
+                r.GetValue(noProgress), r.GetValue(mode)));
     }
 
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
@@ -37,6 +49,32 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
         var work = Path.Combine(root, $"paperbot-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Func<string, PaperBot.Core.Papers.IPaperStore>? openStore = input.LiteDb ? path => new LiteDbPaperStore(new LiteDbContext(path)) : null;
         var inv = CultureInfo.InvariantCulture;
+        var hybrid = input.Mode == SearchMode.Hybrid;
+        var embedMs = new List<double>();
+        Func<PaperBot.Core.Papers.IPaperStore, PaperBot.Core.Search.Indexing.LuceneSearchService, ISearchService>? searchOver = null;
+        if (hybrid)
+        {
+            var eo = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
+            if (!eo.Enabled)
+            {
+                throw new UserFacingException("--mode hybrid needs embeddings; Embeddings:Provider is none");
+            }
+
+            var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+            searchOver = (store, lucene) =>
+            {
+                var vectors = new VectorIndex();
+                var t0 = System.Diagnostics.Stopwatch.StartNew();
+                SyntheticVectors.Fill(vectors, store.Count(), SyntheticCorpus.IdOf);
+                if (!json)
+                {
+                    console.Out.WriteLine(string.Create(inv, $"  {vectors.Count:N0} synthetic int8 vectors ({vectors.VectorBytes / 1048576.0:F0} MB) in {t0.Elapsed.TotalSeconds:F1} s"));
+                }
+
+                var dense = new TimedDenseRetriever(new InMemoryDenseRetriever(vectors, generator, eo.ModelKey), embedMs);
+                return new HybridSearchService(lucene, dense, store, Options.Create(new SearchOptions { Mode = SearchMode.Hybrid }));
+            };
+        }
 
         if (!json)
         {
@@ -67,7 +105,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
                     queries,
                     log,
                     cancellationToken,
-                    sink));
+                    sink,
+                    searchOver));
                 results.Add(r);
                 TryDelete(Path.Combine(work, size.ToString(inv)));
                 if (!json)
@@ -98,6 +137,8 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
                 query_filtered_ms = Latency(r.Filtered),
                 query_cpu_ms = Latency(r.Cpu),
                 index_mb = Math.Round(r.IndexBytes / 1048576.0, 1),
+                mode = hybrid ? "hybrid" : "lexical",
+                query_embedding_ms = hybrid ? Latency(LatencySummary.Of(embedMs)) : null,
                 peak_rss_mb = Math.Round(r.PeakRssBytes / 1048576.0),
             }), SearchOutput.Json));
             return 0;
@@ -125,8 +166,37 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSe
 
         await console.Out.WriteLineAsync();
         await console.WriteAsync(table);
+        if (hybrid)
+        {
+            var e = LatencySummary.Of(embedMs);
+            await console.Out.WriteLineAsync(string.Create(inv, $"mode hybrid; query embedding (all sizes, {e.Count} queries): p50 {e.P50Ms:F2} ms, p95 {e.P95Ms:F2} ms, p99 {e.P99Ms:F2} ms"));
+        }
         await console.Out.WriteLineAsync();
         return 0;
+    }
+
+    /// <summary>Times each query embedding (the bench reports it next to the end-to-end latency).</summary>
+    private sealed class TimedDenseRetriever(IDenseRetriever inner, List<double> ms) : IDenseRetriever
+    {
+        public bool IsAvailable => inner.IsAvailable;
+
+        public string ModelKey => inner.ModelKey;
+
+        public int Count => inner.Count;
+
+        public async Task<float[]> EmbedQueryAsync(string text, CancellationToken cancellationToken)
+        {
+            var t = System.Diagnostics.Stopwatch.GetTimestamp();
+            var v = await inner.EmbedQueryAsync(text, cancellationToken);
+            ms.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            return v;
+        }
+
+        public IReadOnlyList<DenseHit> Search(ReadOnlySpan<float> query, int top) => inner.Search(query, top);
+
+        public float? Cosine(ReadOnlySpan<float> query, string id) => inner.Cosine(query, id);
+
+        public float[]? VectorOf(string id) => inner.VectorOf(id);
     }
 
     private static object Latency(LatencySummary s) => new

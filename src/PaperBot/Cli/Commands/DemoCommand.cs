@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
+using PaperBot.Core.Search.Ranking;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
@@ -10,7 +11,7 @@ namespace PaperBot.Cli.Commands;
 /// `demo`: the main job on embedded defaults. Loads the bundled sample corpus into an empty database, then shows the
 /// most upvoted papers, a ranked search and a grounded answer from the configured backend (offline by default).
 /// </summary>
-public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, SampleCorpusLoader sample, TimeProvider time) : ICliCommand<DemoCommand.Input>
+public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, HybridSearchService hybrid, SampleCorpusLoader sample, TimeProvider time) : ICliCommand<DemoCommand.Input>
 {
     private const string DefaultQuery = "efficient reasoning with long generation";
     private const string DefaultQuestion = "How can language models reason more efficiently over long outputs?";
@@ -41,8 +42,11 @@ public sealed class DemoCommand(IServiceProvider services, CliConsole console, I
         await o.WriteLineAsync($"\n== Most upvoted papers (top {top})");
         await console.WriteAsync(SearchOutput.PaperTable(trending));
 
-        await o.WriteLineAsync($"\n== Search: \"{query}\"");
-        var hits = search.Search(new SearchQuery(query) { Top = top });
+        var hits = await search.SearchAsync(new SearchQuery(query) { Top = top }, cancellationToken);
+        var mode = hybrid.Resolve(SearchMode.Auto) == SearchMode.Hybrid
+            ? $"hybrid: BM25 + {hybrid.Dense.ModelKey} embeddings of {hybrid.Dense.Count} papers"
+            : "lexical: BM25";
+        await o.WriteLineAsync($"\n== Search ({mode}): \"{query}\"");
         if (hits.Count == 0)
         {
             await o.WriteAsync("no results\n");

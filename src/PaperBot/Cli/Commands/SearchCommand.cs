@@ -1,11 +1,17 @@
+using System.CommandLine;
 using System.Text.Json;
 using PaperBot.Core.Search;
+using PaperBot.Core.Search.Ranking;
+using PaperBot.Core.Search.Syntax;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
-/// <summary>`search "QUERY"` / `search --queries-file F`: BM25 search over the paper store with filters and sorts.</summary>
-public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand<SearchCommand.Input>
+/// <summary>
+/// `search "QUERY"` / `search --queries-file F`: hybrid search (BM25 + embeddings when vectors exist) over the paper
+/// store with the query syntax, filters, sorts and --mode.
+/// </summary>
+public sealed class SearchCommand(CliConsole console, ISearchService search, HybridSearchService hybrid, SampleCorpusLoader sample) : ICliCommand<SearchCommand.Input>
 {
     /// <summary>The query text (or the queries file) and the filters every query gets.</summary>
     public sealed record Input(string Text, string? QueriesFile, SearchQuery Template, bool Json);
@@ -22,9 +28,24 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         ["votes"] = SearchSort.Upvotes,
     };
 
+    public static readonly IReadOnlyDictionary<string, SearchMode> Modes = new Dictionary<string, SearchMode>
+    {
+        [""] = SearchMode.Auto,
+        ["auto"] = SearchMode.Auto,
+        ["lexical"] = SearchMode.Lexical,
+        ["bm25"] = SearchMode.Lexical,
+        ["semantic"] = SearchMode.Semantic,
+        ["dense"] = SearchMode.Semantic,
+        ["hybrid"] = SearchMode.Hybrid,
+    };
+
+    /// <summary>The --mode option (default: hybrid when vectors exist, else lexical).</summary>
+    public static Option<SearchMode> ModeOption() =>
+        CliOptions.Choice("--mode", SearchMode.Auto, Modes, ["lexical", "semantic", "hybrid"], "Retrieval: BM25, embeddings, or both fused (default: hybrid when vectors exist)");
+
     public static CliVerb Define()
     {
-        var query = CliOptions.Words("query", "Words to search for (title, abstract, authors, keywords)");
+        var query = CliOptions.Words("query", "What to search for; also \"exact phrase\", -exclude, title:word, author:name, prefix*");
         var top = CliOptions.Int("--top", 10, 1, 1000, "Results per query");
         var from = CliOptions.Date("--from", "Only papers published (or featured) on or after this date");
         var to = CliOptions.Date("--to", "Only papers published (or featured) on or before this date");
@@ -32,11 +53,12 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         var author = CliOptions.Text("--author", "Only papers by this author or organisation", "NAME");
         var sort = CliOptions.Choice("--sort", SearchSort.Relevance, Sorts, ["relevance", "date", "upvotes"], "Result order");
         var queriesFile = CliOptions.Text("--queries-file", "Run one query per line of FILE (with --json: one JSON object per line out)", "FILE");
+        var mode = ModeOption();
         var json = CliOptions.Json();
         return CliVerb.For<SearchCommand, Input>(
             "search",
-            "Search papers (BM25): filters, sorts, snippets; --queries-file for batch JSON lines.",
-            [query, top, from, to, minUpvotes, author, sort, queriesFile, json],
+            "Search papers (hybrid BM25 + embeddings): query syntax, filters, sorts, snippets; --queries-file for batch.",
+            [query, top, from, to, minUpvotes, author, sort, mode, queriesFile, json],
             r =>
             {
                 var template = new SearchQuery("")
@@ -47,6 +69,7 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
                     MinUpvotes = r.GetValue(minUpvotes),
                     AuthorOrOrganization = r.GetValue(author) is { } a && !string.IsNullOrWhiteSpace(a) ? a.Trim() : null,
                     Sort = r.GetValue(sort),
+                    Mode = r.GetValue(mode),
                 };
                 if (template.From is { } f && template.To is { } t && f > t)
                 {
@@ -77,12 +100,25 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         foreach (var text in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var hits = Run(input.Template with { Text = text });
+            var query = input.Template with { Text = text };
+            var hits = await RunAsync(query, cancellationToken);
+            var mode = hybrid.Resolve(query.Mode).ToString().ToLowerInvariant();
+            var note = ParsedQuery.Parse(text).Explanation;
             if (input.Json)
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(
-                    new { query = text, results = hits.Select(SearchOutput.ToJson).ToList() }, SearchOutput.Json));
+                    new { query = text, mode, note = note.Length > 0 ? note : null, results = hits.Select(SearchOutput.ToJson).ToList() }, SearchOutput.Json));
                 continue;
+            }
+
+            if (note.Length > 0)
+            {
+                await console.Error.WriteLineAsync("note: " + note);
+            }
+
+            if (query.Mode is not SearchMode.Auto and not SearchMode.Lexical && mode == "lexical")
+            {
+                await console.Error.WriteLineAsync("note: no paper vectors yet (run `paperbot embed`), so this search is lexical");
             }
 
             if (!first || queries.Count > 1)
@@ -104,11 +140,11 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
         return 0;
     }
 
-    private IReadOnlyList<SearchHit> Run(SearchQuery query)
+    private async Task<IReadOnlyList<SearchHit>> RunAsync(SearchQuery query, CancellationToken ct)
     {
         try
         {
-            return search.Search(query);
+            return await search.SearchAsync(query, ct);
         }
         catch (IOException ex)
         {
