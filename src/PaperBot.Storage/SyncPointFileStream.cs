@@ -7,17 +7,117 @@ namespace PaperBot.Storage;
 /// per write operation (<see cref="LiteDbContext.SyncToDisk"/>: checkpoint, then <see cref="SyncToDisk"/>).
 /// A process crash loses nothing that was committed (the OS has the writes); only a power cut between two sync
 /// points can lose the last operation, never corrupt older data, because LiteDB's log only confirms whole transactions.
+/// <para>
+/// It also keeps a damaged file byte-identical: when LiteDB meets a damaged page it marks the whole file invalid by
+/// writing one byte in the header (so that the next open rebuilds, i.e. rewrites, it). PaperBot never lets it: the
+/// error is reported, the file stays as it was, and `paperbot repair` rebuilds a copy.
+/// </para>
 /// </summary>
 internal sealed class SyncPointFileStream : FileStream
 {
-    public SyncPointFileStream(string path)
+    /// <summary>LiteDB 5's header offset of its "invalid datafile state" flag (HeaderPage.P_INVALID_DATAFILE_STATE).</summary>
+    internal const long InvalidStateFlagOffset = 191;
+
+    public SyncPointFileStream(string path, bool isDataFile)
         : base(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192, FileOptions.RandomAccess)
     {
+        IsDataFile = isDataFile;
     }
+
+    private bool IsDataFile { get; }
+
+    /// <summary>True once LiteDB tried to mark the file invalid (it met a damaged page).</summary>
+    public bool InvalidStateRefused { get; private set; }
 
     /// <summary>Writes buffered bytes to the OS; the durable flush is <see cref="SyncToDisk"/>.</summary>
     public override void Flush(bool flushToDisk) => base.Flush(false);
 
     /// <summary>Flushes everything written so far to the storage device.</summary>
     public void SyncToDisk() => base.Flush(true);
+
+    public override void WriteByte(byte value)
+    {
+        if (RefuseFlag([value]))
+        {
+            return;
+        }
+
+        base.WriteByte(value);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (RefuseFlag(buffer.AsSpan(offset, count)))
+        {
+            return;
+        }
+
+        base.Write(buffer, offset, count);
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (RefuseFlag(buffer))
+        {
+            return;
+        }
+
+        base.Write(buffer);
+    }
+
+    private bool RefuseFlag(ReadOnlySpan<byte> data)
+    {
+        // A healthy header always has 0 at the flag's offset, so a write putting anything else there is the mark
+        // (LiteDB writes either the flag byte or the header page read back with the flag set): skip it whole.
+        var pos = Position;
+        if (IsDataFile && pos <= InvalidStateFlagOffset && pos + data.Length > InvalidStateFlagOffset && data[(int)(InvalidStateFlagOffset - pos)] != 0)
+        {
+            InvalidStateRefused = true;
+            return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A read-only view of a database file for LiteDB (`--read-only`): reads pass through, any write is refused.</summary>
+internal sealed class ReadOnlyDataStream(FileStream inner) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => true; // LiteDB asks for a writable stream; writes never reach the file.
+
+    public override long Length => inner.Length;
+
+    public override long Position
+    {
+        get => inner.Position;
+        set => inner.Position = value;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+    public override void SetLength(long value) => throw ReadOnly();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw ReadOnly();
+
+    private static IOException ReadOnly() => new("the database was opened read-only (--read-only / Storage:ReadOnly)");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
