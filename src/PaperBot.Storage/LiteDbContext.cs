@@ -29,6 +29,7 @@ public sealed class LiteDbContext : IDisposable
     private SyncPointFileStream? _dataStream;
     private SyncPointFileStream? _logStream;
     private PaperStoreException? _failed;
+    private readonly WriteFault _fault = new();
     private bool _disposed;
 
     public LiteDbContext(IOptions<StorageOptions> options)
@@ -121,9 +122,25 @@ public sealed class LiteDbContext : IDisposable
     /// <summary>Runs a database operation, turning LiteDB and I/O errors into a <see cref="PaperStoreException"/> naming the file.</summary>
     internal T Guard<T>(Func<T> operation)
     {
+        if (_failed is not null)
+        {
+            throw new PaperStoreException(_failed.Message, DatabasePath, _failed, _failed.Kind);
+        }
+
         try
         {
-            return operation();
+            var result = operation();
+            ThrowIfWriteFailed();
+            return result;
+        }
+        catch (PaperStoreException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (_fault.Error is { } cause && ex is not OutOfMemoryException)
+        {
+            // Whatever LiteDB made of a write that failed underneath it, the cause is the failed write.
+            throw Fail(IoError(cause));
         }
         catch (LiteException ex) when (IsRecordError(ex))
         {
@@ -141,7 +158,7 @@ public sealed class LiteDbContext : IDisposable
         {
             throw Fail(ReadOnlyError($"no permission to write it ({ex.Message})", ex));
         }
-        catch (ObjectDisposedException ex) when (_failed is not null)
+        catch (Exception ex) when (ex is ObjectDisposedException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED } && _failed is not null)
         {
             throw new PaperStoreException(_failed.Message, DatabasePath, ex, _failed.Kind);
         }
@@ -152,6 +169,14 @@ public sealed class LiteDbContext : IDisposable
         operation();
         return true;
     });
+
+    private void ThrowIfWriteFailed()
+    {
+        if (_fault.Error is { } cause)
+        {
+            throw Fail(IoError(cause));
+        }
+    }
 
     /// <summary>LiteDB errors about one document (not about the file).</summary>
     private static bool IsRecordError(LiteException ex) => ex.ErrorCode is LiteException.INDEX_DUPLICATE_KEY or LiteException.INVALID_INDEX_KEY
@@ -231,8 +256,8 @@ public sealed class LiteDbContext : IDisposable
         {
             // LiteDB's own file streams fsync every time its log writer's queue runs dry (every page or two during a
             // bulk upsert); these streams leave durability to SyncToDisk, called once per write operation.
-            _dataStream = new SyncPointFileStream(DatabasePath, isDataFile: true);
-            _logStream = new SyncPointFileStream(LogPath, isDataFile: false);
+            _dataStream = new SyncPointFileStream(DatabasePath, isDataFile: true, _fault);
+            _logStream = new SyncPointFileStream(LogPath, isDataFile: false, _fault);
             db = new LiteDatabase(_dataStream, mapper: null, logStream: _logStream);
             Touch(db);
             return db;

@@ -15,13 +15,16 @@ namespace PaperBot.Storage;
 /// </summary>
 internal sealed class SyncPointFileStream : FileStream
 {
+    private readonly WriteFault _fault;
+
     /// <summary>LiteDB 5's header offset of its "invalid datafile state" flag (HeaderPage.P_INVALID_DATAFILE_STATE).</summary>
     internal const long InvalidStateFlagOffset = 191;
 
-    public SyncPointFileStream(string path, bool isDataFile)
+    public SyncPointFileStream(string path, bool isDataFile, WriteFault fault)
         : base(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 8192, FileOptions.RandomAccess)
     {
         IsDataFile = isDataFile;
+        _fault = fault;
     }
 
     private bool IsDataFile { get; }
@@ -30,10 +33,37 @@ internal sealed class SyncPointFileStream : FileStream
     public bool InvalidStateRefused { get; private set; }
 
     /// <summary>Writes buffered bytes to the OS; the durable flush is <see cref="SyncToDisk"/>.</summary>
-    public override void Flush(bool flushToDisk) => base.Flush(false);
+    public override void Flush(bool flushToDisk) => Record(() => base.Flush(false));
 
     /// <summary>Flushes everything written so far to the storage device.</summary>
-    public void SyncToDisk() => base.Flush(true);
+    public void SyncToDisk() => Record(() => base.Flush(true));
+
+    /// <summary>
+    /// Runs a write unless an earlier one failed. A failed write (ENOSPC, EIO) is recorded, not thrown: LiteDB meets it
+    /// on its background writer thread, where it closes its engine and leaves the caller waiting forever (the issue's
+    /// 10-minute hang) or failing with ObjectDisposedException. From the first failure on, nothing more reaches either
+    /// file, so both stay as a power cut at that moment would leave them: the data file at its last checkpoint, the
+    /// log with only whole, confirmed transactions replayed on the next open. The context sees the fault after the
+    /// operation and reports it (<see cref="LiteDbContext"/>), and refuses every later write.
+    /// </summary>
+    private void Record(Action write)
+    {
+        if (_fault.Error is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (IOException ex)
+        {
+            _fault.Set(ex);
+        }
+    }
+
+    public override void SetLength(long value) => Record(() => base.SetLength(value));
 
     public override void WriteByte(byte value)
     {
@@ -42,7 +72,7 @@ internal sealed class SyncPointFileStream : FileStream
             return;
         }
 
-        base.WriteByte(value);
+        Record(() => base.WriteByte(value));
     }
 
     public override void Write(byte[] buffer, int offset, int count)
@@ -52,7 +82,7 @@ internal sealed class SyncPointFileStream : FileStream
             return;
         }
 
-        base.Write(buffer, offset, count);
+        Record(() => base.Write(buffer, offset, count));
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -62,7 +92,19 @@ internal sealed class SyncPointFileStream : FileStream
             return;
         }
 
-        base.Write(buffer);
+        if (_fault.Error is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            base.Write(buffer);
+        }
+        catch (IOException ex)
+        {
+            _fault.Set(ex);
+        }
     }
 
     private bool RefuseFlag(ReadOnlySpan<byte> data)
@@ -78,6 +120,16 @@ internal sealed class SyncPointFileStream : FileStream
 
         return false;
     }
+}
+
+/// <summary>The first write failure of a database's files (shared by its data and log streams).</summary>
+internal sealed class WriteFault
+{
+    private IOException? _error;
+
+    public IOException? Error => Volatile.Read(ref _error);
+
+    public void Set(IOException ex) => Interlocked.CompareExchange(ref _error, ex, null);
 }
 
 /// <summary>A read-only view of a database file for LiteDB (`--read-only`): reads pass through, any write is refused.</summary>
