@@ -468,14 +468,13 @@ public sealed class LiteDbPaperStore : IPaperStore
     {
         EnsureInitialized();
         // Paged by id so no LiteDB cursor stays open while the caller works (LiteDB transactions are per thread).
-        BsonValue last = BsonValue.MinValue;
+        string? last = null;
         while (true)
         {
-            var from = last;
-            var page = _context.Guard(() => Papers.Find(Query.GT("_id", from), 0, PageSize).ToList());
-            foreach (var d in page)
+            var page = Page(last, PageSize);
+            foreach (var p in page)
             {
-                yield return PaperDocument.FromDocument(d);
+                yield return p;
             }
 
             if (page.Count < PageSize)
@@ -483,8 +482,16 @@ public sealed class LiteDbPaperStore : IPaperStore
                 yield break;
             }
 
-            last = page[^1]["_id"];
+            last = page[^1].Id;
         }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> papers with ids after <paramref name="afterId"/> (null: from the start), in id order.</summary>
+    public IReadOnlyList<Paper> Page(string? afterId, int limit)
+    {
+        EnsureInitialized();
+        var from = afterId is null ? BsonValue.MinValue : new BsonValue(afterId);
+        return _context.Guard(() => Papers.Find(Query.GT("_id", from), 0, limit).Select(PaperDocument.FromDocument).ToList());
     }
 
     public IEnumerable<Paper> ChangedSince(long revision)

@@ -16,6 +16,9 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
 {
     private const string JsonField = "json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+
+    /// <summary>How records are serialised (a process writing records for another one must use the same).</summary>
+    public static JsonSerializerOptions SerializerOptions => Json;
     private readonly LiteDbContext _context;
 
     /// <summary>

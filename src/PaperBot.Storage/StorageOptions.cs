@@ -21,6 +21,17 @@ public sealed class StorageOptions
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// How long a process that owns the database file waits before it shares it with other paperbot processes over
+    /// its local socket (one-off commands finish before that and never start the listener).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Storage:ShareAfter must be between 00:00:00 and 00:01:00.")]
+    public TimeSpan ShareAfter { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a process waits for the owner of a locked database to share it (or to exit) before giving up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Storage:WaitForOwner must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan WaitForOwner { get; set; } = TimeSpan.FromSeconds(30);
+
     [Range(16, 100_000, ErrorMessage = "Storage:MaxTitleChars must be between 16 and 100000.")]
     public int MaxTitleChars { get; set; } = PaperLimits.Default.MaxTitleChars;
 

@@ -26,6 +26,7 @@ public static class SearchServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<LuceneSearchService>();
         services.TryAddSingleton<ISearchService>(sp => sp.GetRequiredService<LuceneSearchService>());
+        services.TryAddSingleton<ISearchIndexMaintenance>(sp => sp.GetRequiredService<LuceneSearchService>());
         return services;
     }
 }

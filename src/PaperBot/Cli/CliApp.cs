@@ -11,7 +11,7 @@ public static class CliApp
     /// <summary>Options that take no value, for every command.</summary>
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "json", "help", "verbose", "no-progress", "force",
+        "json", "help", "verbose", "no-progress", "force", "read-only", "replace",
     };
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null)

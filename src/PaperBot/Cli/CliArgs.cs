@@ -110,7 +110,7 @@ public sealed class CliArgs
     /// <summary>Rejects options the command does not know, so typos are not silently ignored.</summary>
     public void EnsureOnly(params string[] known)
     {
-        var set = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase) { "db", "config" };
+        var set = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase) { "db", "config", "read-only" };
         var unknown = OptionNames.FirstOrDefault(n => !set.Contains(n));
         if (unknown is not null)
         {

@@ -19,6 +19,14 @@ public static class CliCommandsRegistration
         services.AddSingleton<ICliCommand, TrendingCommand>();
         services.AddSingleton<ICliCommand, BenchSearchCommand>();
         services.AddSingleton<ICliCommand, RunCommand>();
+        services.AddSingleton<PaperBot.Operations.DataOperations>();
+        services.AddSingleton<ICliCommand, StatsCommand>();
+        services.AddSingleton<ICliCommand, ExportCommand>();
+        services.AddSingleton<ICliCommand, RemoveCommand>();
+        services.AddSingleton<ICliCommand, BackupCommand>();
+        services.AddSingleton<ICliCommand, ReindexCommand>();
+        services.AddSingleton<ICliCommand, RepairCommand>();
+        services.AddSingleton<ICliCommand, BenchJsonlCommand>();
         return services;
     }
 }

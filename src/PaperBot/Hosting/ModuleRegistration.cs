@@ -5,6 +5,7 @@ using PaperBot.Cli;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
+using PaperBot.Storage.Sharing;
 
 namespace PaperBot.Hosting;
 
@@ -19,6 +20,7 @@ public static class ModuleRegistration
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddPaperBotStorageSharing();
         return services;
     }
 }

@@ -57,6 +57,17 @@ public static class PaperBotHost
             config.AddInMemoryCollection([new("Storage:DatabasePath", db)]);
         }
 
+        if (args.Has("read-only"))
+        {
+            // Nothing is written to the database or its folder: the search index, too, is kept in memory
+            // (unless Search:IndexPath names another, writable, place).
+            config.AddInMemoryCollection([new("Storage:ReadOnly", "true")]);
+            if (string.IsNullOrWhiteSpace(config["Search:IndexPath"]))
+            {
+                config.AddInMemoryCollection([new("Search:IndexPath", ":memory:")]);
+            }
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

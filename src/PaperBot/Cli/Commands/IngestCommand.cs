@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PaperBot.Hosting;
+using PaperBot.Core.Papers;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
@@ -13,11 +14,16 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 
     public string Summary => "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).";
 
-    public string Usage => "ingest <file|dir|url>... [--json] [--no-progress]";
+    public string Usage => "ingest <file|dir|url>... [--replace] [--json] [--no-progress]";
 
+    /// <summary>
+    /// The exit-code rule: 0 when every readable input was stored (bad records are reported on stderr, counted in
+    /// "errors" and skipped); 1 when no input could be read at all, or the database failed (corrupt, locked,
+    /// read-only, full disk): what was stored before is kept and printed; 130 on Ctrl+C, after printing what was stored.
+    /// </summary>
     public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("json", "no-progress");
+        args.EnsureOnly("json", "no-progress", "replace");
         if (args.Positionals.Count == 0)
         {
             throw new CliUsageException($"nothing to ingest\nusage: paperbot {Usage}");
@@ -26,7 +32,8 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
         var json = args.Has("json");
         var showProgress = console.IsInteractive && !json && !args.Has("no-progress");
         var bar = showProgress ? new ProgressBar(console.Error) : null;
-        var report = await ingestor.IngestAsync(args.Positionals, bar, cancellationToken);
+        var request = new IngestRequest(args.Positionals.ToList()) { Mode = args.Has("replace") ? MergeMode.Replace : MergeMode.Merge };
+        var report = await ingestor.IngestAsync(request, bar, cancellationToken);
         bar?.Finish();
 
         foreach (var file in report.Files)
@@ -56,6 +63,9 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
                     skipped = f.Counts.Unchanged,
                     errors = f.Issues.Select(i => new { position = i.Position, message = i.Message }),
                 }),
+                cancelled = report.Cancelled,
+                storeError = report.StoreError?.Message,
+                indexSeconds = report.IndexTime?.TotalSeconds,
             };
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions));
         }
@@ -74,6 +84,19 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
             }
         }
 
+        if (report.StoreError is { } storeError)
+        {
+            await console.Error.WriteLineAsync($"error: {storeError.Message}");
+            await console.Error.WriteLineAsync($"stopped: {totals.Added + totals.Updated} papers were stored before the error and are kept.");
+            return 1;
+        }
+
+        if (report.Cancelled)
+        {
+            await console.Error.WriteLineAsync($"cancelled: {totals.Added} added and {totals.Updated} updated papers were stored (every batch before Ctrl+C); run the same ingest again to finish.");
+            return 130;
+        }
+
         // Exit 1 when nothing at all could be read; partial success (some bad records) still exits 0.
         var anyRead = report.Files.Any(f => f.Parsed > 0);
         return report.ErrorCount > 0 && !anyRead ? 1 : 0;
@@ -89,7 +112,7 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 
         public void Report(IngestProgress p)
         {
-            var fraction = p.Total == 0 ? 1.0 : (double)p.Done / p.Total;
+            var fraction = p.BytesTotal == 0 ? 1.0 : Math.Clamp((double)p.BytesRead / p.BytesTotal, 0, 1);
             var filled = (int)Math.Round(fraction * Width);
             var name = Path.GetFileName(p.Source.TrimEnd('/'));
             if (name.Length > 30)
@@ -97,7 +120,7 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
                 name = "…" + name[^29..];
             }
 
-            err.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] file {p.FileIndex + 1}/{p.FileCount} {p.Done}/{p.Total} {name}".PadRight(100));
+            err.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] file {p.FileIndex + 1}/{p.FileCount} {p.Done:N0} papers {name}".PadRight(100));
             _drawn = true;
         }
 
