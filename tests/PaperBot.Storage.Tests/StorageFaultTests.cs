@@ -279,3 +279,44 @@ public sealed class StorageFaultTests : IDisposable
 
     private sealed record Note(string Text);
 }
+
+public sealed class TrendingWindowTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void An_empty_window_falls_back_to_the_newest_featured_days_and_says_so()
+    {
+        using var ctx = new LiteDbContext(_dir.File("t.db"));
+        var store = new LiteDbPaperStore(ctx);
+        store.Upsert([
+            new Paper { Title = "Old favourite", FeaturedOn = new DateOnly(2025, 3, 1), Upvotes = 90 },
+            new Paper { Title = "Newest day top", FeaturedOn = new DateOnly(2025, 3, 10), Upvotes = 40 },
+            new Paper { Title = "Newest day second", FeaturedOn = new DateOnly(2025, 3, 9), Upvotes = 10 },
+            new Paper { Title = "Published only", Published = new DateOnly(2024, 12, 1), Upvotes = 99 },
+        ]);
+
+        var today = new DateOnly(2026, 12, 2);
+        var r = TrendingWindow.Find(store, today.AddDays(-6), today, 5);
+        Assert.True(r.FellBack);
+        Assert.Equal((new DateOnly(2025, 3, 4), new DateOnly(2025, 3, 10)), (r.From, r.To));
+        Assert.Equal(["Newest day top", "Newest day second"], r.Papers.Select(p => p.Title));
+        Assert.Equal("No papers were featured from 2026-11-26 to 2026-12-02; showing the newest featured days in the database instead (from 2025-03-04 to 2025-03-10).", r.Notice(today.AddDays(-6), today));
+
+        var inWindow = TrendingWindow.Find(store, new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 1), 5);
+        Assert.False(inWindow.FellBack);
+        Assert.Null(inWindow.Notice(new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 1)));
+        Assert.Equal("Old favourite", Assert.Single(inWindow.Papers).Title);
+    }
+
+    [Fact]
+    public void An_empty_database_has_nothing_to_fall_back_to()
+    {
+        using var ctx = new LiteDbContext(_dir.File("e.db"));
+        var r = TrendingWindow.Find(new LiteDbPaperStore(ctx), new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 7), 5);
+        Assert.False(r.FellBack);
+        Assert.Empty(r.Papers);
+    }
+}

@@ -56,7 +56,9 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine)
 
                 var papers = plugins.Resolve(trending.Select(t => t.Id));
                 var citations = new CitationSet();
-                var sb = new StringBuilder($"Most upvoted papers of the last {intent.Days} day(s):\n");
+                var sb = new StringBuilder(plugins.LastTrendingNotice is { } fellBack
+                    ? $"{fellBack} Most upvoted:\n"
+                    : $"Most upvoted papers of the last {intent.Days} day(s):\n");
                 foreach (var p in papers)
                 {
                     var up = p.Upvotes is { } u ? $" ({u} upvotes)" : "";

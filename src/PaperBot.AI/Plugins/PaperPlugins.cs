@@ -62,8 +62,11 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
         return search.Related(id.Trim(), defaultTop).Select(h => Brief(h.Paper)).ToList();
     }
 
+    /// <summary>Set by <see cref="Trending"/> when it fell back to the newest featured days (what to tell the user), else null.</summary>
+    public string? LastTrendingNotice { get; private set; }
+
     [KernelFunction("trending")]
-    [Description("Most upvoted papers of the last days.")]
+    [Description("Most upvoted papers of the last days. When those days have no papers, the newest featured days in the database are returned instead (their dates show which).")]
     public IReadOnlyList<PaperBrief> Trending(
         [Description("How many days back (default 7)")] int? days = null,
         [Description("How many papers (default 6, max 20)")] int? top = null)
@@ -71,7 +74,10 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
         log.RecordCall($"trending({days})");
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var d = Math.Clamp(days ?? 7, 1, 365);
-        return store.Trending(today.AddDays(-(d - 1)), today, Math.Clamp(top ?? defaultTop, 1, MaxTop)).Select(p => Brief(p)).ToList();
+        var from = today.AddDays(-(d - 1));
+        var result = TrendingWindow.Find(store, from, today, Math.Clamp(top ?? defaultTop, 1, MaxTop));
+        LastTrendingNotice = result.Notice(from, today);
+        return result.Papers.Select(p => Brief(p)).ToList();
     }
 
     [KernelFunction("summarize")]
