@@ -60,6 +60,7 @@ public static class BotServiceCollectionExtensions
         services.TryAddSingleton<PaperSuggestions>();
         services.TryAddSingleton<SearchPageRenderer>();
         services.TryAddSingleton<CommandRegistrar>();
+        services.Replace(ServiceDescriptor.Singleton<PaperBot.Discord.Commands.ICommandRegistrationStateStore, RecordStoreCommandRegistrationStateStore>());
         services.AddSlashCommand<SearchCommand>();
         services.AddSlashCommand<PaperCommand>();
         services.AddSlashCommand<SummarizeCommand>();

@@ -63,8 +63,40 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(1, 115, ErrorMessage = "Discord:GatewaySendsPerMinute must be between 1 and 115 (Discord disconnects at 120 per minute).")]
     public int GatewaySendsPerMinute { get; set; } = 110;
 
+    /// <summary>A rate-limit bucket nobody used for this long (and whose reset has passed) is dropped from memory.</summary>
+    public TimeSpan RateLimitBucketIdleTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A learnt route → X-RateLimit-Bucket hash is forgotten this long after its last use (Discord may re-map routes).</summary>
+    public TimeSpan RateLimitHashLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a new gateway connection waits for HELLO before it is closed and retried.</summary>
+    public TimeSpan HelloTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long the gateway waits for READY (after IDENTIFY) or RESUMED (after RESUME) before it reconnects.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (RateLimitBucketIdleTime < TimeSpan.FromSeconds(1) || RateLimitBucketIdleTime > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Discord:RateLimitBucketIdleTime must be between 00:00:01 and 1.00:00:00.", [nameof(RateLimitBucketIdleTime)]);
+        }
+
+        if (RateLimitHashLifetime < TimeSpan.FromMinutes(1) || RateLimitHashLifetime > TimeSpan.FromDays(7))
+        {
+            yield return new ValidationResult("Discord:RateLimitHashLifetime must be between 00:01:00 and 7.00:00:00.", [nameof(RateLimitHashLifetime)]);
+        }
+
+        if (HelloTimeout < TimeSpan.FromSeconds(1) || HelloTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Discord:HelloTimeout must be between 00:00:01 and 00:05:00.", [nameof(HelloTimeout)]);
+        }
+
+        if (ReadyTimeout < TimeSpan.FromSeconds(1) || ReadyTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult("Discord:ReadyTimeout must be between 00:00:01 and 00:10:00.", [nameof(ReadyTimeout)]);
+        }
+
         if (ShardId.HasValue != ShardCount.HasValue)
         {
             yield return new ValidationResult("Set both Discord:ShardId and Discord:ShardCount, or neither.", [nameof(ShardId), nameof(ShardCount)]);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using PaperBot.Discord.Commands;
 using PaperBot.Discord.Gateway;
 using PaperBot.Discord.Interactions;
 using PaperBot.Discord.Models;
@@ -52,7 +53,8 @@ public static class DiscordServiceCollectionExtensions
                 {
                     Name = "server-error",
                     ShouldHandle = static args => ValueTask.FromResult(
-                        args.Outcome.Exception is HttpRequestException or IOException || (args.Outcome.Result is { } r && (int)r.StatusCode >= 500)),
+                        (!args.Context.Properties.TryGetValue(DiscordRestClient.RouteKey, out var route) || route.RetryServerErrors)
+                        && (args.Outcome.Exception is HttpRequestException or IOException || (args.Outcome.Result is { } r && (int)r.StatusCode >= 500))),
                     MaxRetryAttempts = options.ServerErrorRetries,
                     Delay = options.ServerErrorBaseDelay,
                     MaxDelay = TimeSpan.FromSeconds(10),
@@ -62,6 +64,10 @@ public static class DiscordServiceCollectionExtensions
             }
         });
 
+        services.TryAddSingleton<IGlobalRateLimiter, InProcessGlobalRateLimiter>();
+        services.TryAddSingleton<IIdentifyLimiter, InProcessIdentifyLimiter>();
+        services.TryAddSingleton<ICommandRegistrationStateStore, InMemoryCommandRegistrationStateStore>();
+        services.TryAddSingleton<ApplicationCommandRegistrar>();
         services.TryAddSingleton<RateLimitManager>();
         services.TryAddSingleton<IDiscordRestClient, DiscordRestClient>();
         services.TryAddSingleton<IGatewaySocketFactory, WebSocketGatewaySocketFactory>();

@@ -15,6 +15,9 @@ public class GatewayFaultTests
         var h = await Harness.StartAsync(time, services: GatewayTestSetup.Recording, fake: fake);
         h.StartGateway();
         await h.WaitForReadyAsync();
+
+        // the fake has sent READY; wait until the client has read it too, or a fault injected now could lose the session
+        await GatewayBasicsTests.WaitFor(() => h.Gateway.State == GatewayState.Ready && h.Gateway.SessionId is not null);
         return h;
     }
 
@@ -125,8 +128,9 @@ public class GatewayFaultTests
 
     [Theory]
     [InlineData(4000)]
+    [InlineData(4001)]
     [InlineData(4008)]
-    [InlineData(1001)]
+    [InlineData(4002)]
     public async Task Other_close_codes_resume(int code)
     {
         await using var h = await ReadyAsync();
@@ -136,8 +140,12 @@ public class GatewayFaultTests
     }
 
     [Theory]
+    [InlineData(4003)]
+    [InlineData(4005)]
     [InlineData(4007)]
     [InlineData(4009)]
+    [InlineData(1000)]
+    [InlineData(1001)]
     public async Task Session_close_codes_start_a_new_session(int code)
     {
         var time = Harness.NewTime();

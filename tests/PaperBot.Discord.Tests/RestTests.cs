@@ -15,6 +15,14 @@ public sealed class LeaveToTestHandler : PaperBot.Discord.Interactions.IComponen
     public Task HandleAsync(PaperBot.Discord.Interactions.InteractionContext context) => Task.CompletedTask;
 }
 
+/// <summary>Claims autocomplete for /direct without answering.</summary>
+public sealed class LeaveToTestAutocomplete : PaperBot.Discord.Interactions.IAutocompleteHandler
+{
+    public string CommandName => "direct";
+
+    public Task HandleAsync(PaperBot.Discord.Interactions.InteractionContext context) => Task.CompletedTask;
+}
+
 public class RestTests
 {
     [Fact]
@@ -80,7 +88,7 @@ public class RestTests
                     new ApplicationCommandOption
                     {
                         Type = ApplicationCommandOptionType.String, Name = "sort", Description = "Order",
-                        Choices = [ApplicationCommandOptionChoice.String("Newest", "new"), ApplicationCommandOptionChoice.Integer("Top", 1)],
+                        Choices = [ApplicationCommandOptionChoice.String("Newest", "new"), ApplicationCommandOptionChoice.String("Top", "top")],
                     },
                 ],
                 DefaultMemberPermissions = "32",
@@ -92,7 +100,8 @@ public class RestTests
         Assert.Equal("paper", h.Fake.Rest.GlobalCommands![0]!["name"]!.GetValue<string>());
         var sent = h.Fake.Rest.RequestsTo("commands.global").Single().Json!;
         Assert.Equal("new", sent[0]!["options"]![1]!["choices"]![0]!["value"]!.GetValue<string>());
-        Assert.Equal(1, sent[0]!["options"]![1]!["choices"]![1]!["value"]!.GetValue<int>());
+        Assert.Equal("top", sent[0]!["options"]![1]!["choices"]![1]!["value"]!.GetValue<string>());
+        Assert.Equal("32", sent[0]!["default_member_permissions"]!.GetValue<string>()); // digits string, as Discord documents
 
         var guild = await h.Rest.BulkOverwriteGuildCommandsAsync(77, commands);
         Assert.Equal(77UL, Assert.Single(guild).GuildId);
@@ -104,7 +113,7 @@ public class RestTests
     [Fact]
     public async Task Every_interaction_callback_type_round_trips()
     {
-        await using var h = await Harness.StartAsync(services: s => s.AddComponentHandler<LeaveToTestHandler>());
+        await using var h = await Harness.StartAsync(services: s => s.AddComponentHandler<LeaveToTestHandler>().AddAutocompleteHandler<LeaveToTestAutocomplete>());
         h.StartGateway();
         await h.WaitForReadyAsync();
 
@@ -116,7 +125,6 @@ public class RestTests
         }
 
         var rest = h.Rest;
-        Assert.Equal(1, (await Run(i => rest.RespondPongAsync(i.Id, i.Token))).Type);
         var four = await Run(i => rest.RespondWithMessageAsync(i.Id, i.Token, new MessageBuilder("pong").AsEphemeral().Build()));
         Assert.Equal(4, four.Type);
         Assert.Equal("pong", four.Data!["content"]!.GetValue<string>());
@@ -129,7 +137,9 @@ public class RestTests
         var seven = await Run(i => rest.UpdateMessageAsync(i.Id, i.Token, MessageBuilder.Text("updated")));
         Assert.Equal(7, seven.Type);
         Assert.NotNull(seven.Data!["allowed_mentions"]);
-        var eight = await Run(i => rest.RespondAutocompleteAsync(i.Id, i.Token, [ApplicationCommandOptionChoice.String("Attention", "1706.03762")]));
+        var typing = await h.Fake.Interactions.AutocompleteAsync("direct", "q", "att"); // type 8 answers autocomplete only
+        await rest.RespondAutocompleteAsync(typing.Id, typing.Token, [ApplicationCommandOptionChoice.String("Attention", "1706.03762")]);
+        var eight = await typing.WaitForCallbackAsync();
         Assert.Equal(8, eight.Type);
         Assert.Equal("1706.03762", eight.Data!["choices"]![0]!["value"]!.GetValue<string>());
         var nine = await Run(i => rest.RespondWithModalAsync(i.Id, i.Token, new ModalBuilder("ask:1", "Ask").AddTextInput("q", "Question").Build()));

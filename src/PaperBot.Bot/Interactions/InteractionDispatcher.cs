@@ -169,29 +169,40 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
 
         if (error is not null)
         {
-            if (ephemeral)
+            if (ephemeral || !ctx.IsTokenAlive)
             {
-                await ctx.EditResponseAsync(new MessageBuilder(error).Build());
+                // past the token's 15 minutes FinishAsync tells the user in the channel (never showing an ephemeral text there)
+                await ctx.FinishAsync(new MessageBuilder(error).AsEphemeral(ephemeral || !ctx.IsTokenAlive).Build());
             }
             else
             {
                 // the public "thinking…" message becomes an ephemeral note only the user sees
                 await ctx.DeleteResponseAsync();
-                await ctx.FollowupAsync(new MessageBuilder(error).AsEphemeral().Build());
+                await ctx.FollowupOrPostAsync(new MessageBuilder(error).AsEphemeral().Build());
             }
 
             return;
         }
 
-        await ctx.EditResponseAsync(first!);
-        await FollowUpsAsync(ctx, reply!, ephemeral);
+        // FinishAsync edits @original while the token lives; when the work took longer than Discord's 15 minutes it posts the
+        // answer in the channel instead, mentioning only the user
+        await ctx.FinishAsync(first!);
+        await FollowUpsAsync(ctx, reply!, ephemeral, deferred: true);
     }
 
-    private static async Task FollowUpsAsync(InteractionContext ctx, CommandReply reply, bool ephemeral)
+    private static async Task FollowUpsAsync(InteractionContext ctx, CommandReply reply, bool ephemeral, bool deferred = false)
     {
         foreach (var m in reply.Messages.Skip(1))
         {
-            await ctx.FollowupAsync(m.AsEphemeral(ephemeral || m.Ephemeral).Build());
+            var payload = m.AsEphemeral(ephemeral || m.Ephemeral).Build();
+            if (deferred)
+            {
+                await ctx.FollowupOrPostAsync(payload);
+            }
+            else
+            {
+                await ctx.FollowupAsync(payload);
+            }
         }
     }
 }

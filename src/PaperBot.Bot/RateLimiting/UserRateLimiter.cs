@@ -44,14 +44,70 @@ public sealed class RateLimitDecision : IDisposable
 /// </summary>
 public sealed class UserRateLimiter(IOptions<BotOptions> options, TimeProvider time)
 {
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<ulong, UserState> _users = new();
+    private readonly object _sweepLock = new();
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+    private long _evicted;
+
+    /// <summary>Users with state in memory. Entries are dropped once nothing depends on them (see <see cref="Sweep"/>), so this
+    /// is bounded by the users active today, not by everyone ever seen.</summary>
+    public int TrackedUsers => _users.Count;
+
+    /// <summary>Entries dropped by the sweep since start.</summary>
+    public long EvictedUsers => Interlocked.Read(ref _evicted);
+
+    /// <summary>
+    /// Drops users whose state no longer matters: nothing in flight, the cooldown over, and no count for today (an earlier UTC
+    /// day, or no daily limit). Runs at most once a minute from <see cref="TryAcquire"/>; returns how many were dropped.
+    /// </summary>
+    public int Sweep()
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var removed = 0;
+        foreach (var (id, state) in _users)
+        {
+            lock (state)
+            {
+                var cooling = state.Last is { } last && now - last < o.Cooldown;
+                var countsToday = o.DailyRequestsPerUser > 0 && state.Day == today && state.CountToday > 0;
+                if (state.InFlight > 0 || cooling || countsToday)
+                {
+                    continue;
+                }
+
+                // marked under the lock: a TryAcquire that already holds this state object starts over with a fresh one
+                state.Removed = true;
+                _users.TryRemove(new KeyValuePair<ulong, UserState>(id, state));
+                removed++;
+            }
+        }
+
+        Interlocked.Add(ref _evicted, removed);
+        return removed;
+    }
 
     public RateLimitDecision TryAcquire(ulong userId)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var state = _users.GetOrAdd(userId, _ => new UserState());
+        MaybeSweep(now);
+        UserState state;
+        while (true)
+        {
+            state = _users.GetOrAdd(userId, _ => new UserState());
+            lock (state)
+            {
+                if (!state.Removed)
+                {
+                    break;
+                }
+            }
+        }
+
         lock (state)
         {
             if (state.Day != today)
@@ -94,8 +150,24 @@ public sealed class UserRateLimiter(IOptions<BotOptions> options, TimeProvider t
         });
     }
 
+    private void MaybeSweep(DateTimeOffset now)
+    {
+        lock (_sweepLock)
+        {
+            if (now - _lastSweep < SweepInterval)
+            {
+                return;
+            }
+
+            _lastSweep = now;
+        }
+
+        Sweep();
+    }
+
     private sealed class UserState
     {
+        public bool Removed;
         public DateOnly Day;
         public int CountToday;
         public int InFlight;

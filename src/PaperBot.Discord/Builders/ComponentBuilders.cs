@@ -167,6 +167,35 @@ public sealed class ModalBuilder(string customId, string title)
         return this;
     }
 
+    /// <summary>A text input inside a Label (component type 18, Discord's current modal layout): the label and an optional
+    /// description sit above the input.</summary>
+    public ModalBuilder AddLabeledTextInput(string customId, string label, string? description = null, bool paragraph = false, bool required = true, string? value = null, string? placeholder = null, int? minLength = null, int? maxLength = null)
+    {
+        ComponentChecks.CustomId(customId);
+        EmbedBuilder.Check(label, DiscordLimits.TextInputLabel, "label");
+        EmbedBuilder.Check(description, 100, "label description");
+        EmbedBuilder.Check(value, DiscordLimits.TextInputValue, "text input value");
+        EmbedBuilder.Check(placeholder, 100, "text input placeholder");
+        _inputs.Add(new Component
+        {
+            Type = ComponentType.Label,
+            Label = label,
+            Description = description,
+            Child = new Component
+            {
+                Type = ComponentType.TextInput,
+                CustomId = customId,
+                Style = paragraph ? 2 : 1,
+                Required = required,
+                Value = value,
+                Placeholder = placeholder,
+                MinLength = minLength,
+                MaxLength = maxLength,
+            },
+        });
+        return this;
+    }
+
     public ModalPayload Build()
     {
         ComponentChecks.CustomId(customId);
@@ -181,6 +210,6 @@ public sealed class ModalBuilder(string customId, string title)
             throw new DiscordLimitException($"A modal needs 1 to 5 text inputs, got {_inputs.Count}.");
         }
 
-        return new ModalPayload(customId, title, _inputs.Select(i => new Component { Type = ComponentType.ActionRow, Components = [i] }).ToList());
+        return new ModalPayload(customId, title, _inputs.Select(i => i.Type == ComponentType.Label ? i : new Component { Type = ComponentType.ActionRow, Components = [i] }).ToList());
     }
 }

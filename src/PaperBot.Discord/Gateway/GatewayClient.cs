@@ -17,7 +17,6 @@ namespace PaperBot.Discord.Gateway;
 public sealed class GatewayClient
 {
     private const string Query = "?v=10&encoding=json";
-    private static readonly TimeSpan IdentifySpacing = TimeSpan.FromSeconds(5);
 
     private readonly IDiscordRestClient _rest;
     private readonly IGatewaySocketFactory _sockets;
@@ -27,22 +26,26 @@ public sealed class GatewayClient
     private readonly ILogger<GatewayClient> _logger;
     private readonly DiscordOptions _options;
     private readonly GatewaySendLimiter _sendLimiter;
+    private readonly IIdentifyLimiter _identify;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly Random _random = new();
     private IGatewaySocket? _socket;
     private string? _gatewayUrl;
-    private DateTimeOffset? _lastIdentify;
     private int _running;
+    private int _identifies;
+    private int _resumes;
 
     public GatewayClient(
         IDiscordRestClient rest,
         IGatewaySocketFactory sockets,
         IReconnectStrategy reconnect,
         GatewayDispatcher dispatcher,
+        IIdentifyLimiter identify,
         TimeProvider time,
         IOptions<DiscordOptions> options,
         ILogger<GatewayClient> logger)
     {
+        _identify = identify;
         _rest = rest;
         _sockets = sockets;
         _reconnect = reconnect;
@@ -74,6 +77,15 @@ public sealed class GatewayClient
     public int ConnectionCount { get; private set; }
 
     public GatewaySendLimiter SendLimiter => _sendLimiter;
+
+    /// <summary>IDENTIFY payloads sent (new sessions) since start.</summary>
+    public int IdentifyCount => Volatile.Read(ref _identifies);
+
+    /// <summary>RESUME payloads sent since start.</summary>
+    public int ResumeCount => Volatile.Read(ref _resumes);
+
+    /// <summary>The session_start_limit read before the latest new session (GET /gateway/bot).</summary>
+    public SessionStartLimit? LastSessionStartLimit { get; private set; }
 
     /// <summary>Completes each time READY or RESUMED arrives (for hosts and tests that need to wait for the connection).</summary>
     public event Action<GatewayState>? StateChanged;
@@ -112,7 +124,7 @@ public sealed class GatewayClient
                 }
                 catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or JsonException or DiscordRestException or OperationCanceledException)
                 {
-                    _logger.LogWarning("Gateway connection lost ({Error}); will resume", ex.GetType().Name + ": " + ex.Message);
+                    _logger.LogWarning("Gateway connection lost ({Error}); will {Mode}", ex.GetType().Name + ": " + ex.Message, SessionId is not null ? "resume" : "identify");
                     outcome = new Outcome(Resume: true, Established: false, Delay: null);
                 }
 
@@ -122,9 +134,14 @@ public sealed class GatewayClient
                     ClearSession();
                 }
 
+                if (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 attempt = outcome.Established ? 1 : attempt + 1;
                 var delay = outcome.Delay ?? _reconnect.GetDelay(attempt);
-                _logger.LogInformation("Gateway reconnecting in {Delay} ms ({Mode}, attempt {Attempt})", (int)delay.TotalMilliseconds, outcome.Resume && SessionId is not null ? "resume" : "identify", attempt);
+                _logger.LogInformation("Gateway reconnecting in {Delay} ms to {Mode} (attempt {Attempt})", (int)delay.TotalMilliseconds, SessionId is not null ? "resume the session" : "start a new session", attempt);
                 await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             }
         }
@@ -133,6 +150,8 @@ public sealed class GatewayClient
         }
         finally
         {
+            // we closed with 1000 (or never connected): Discord ends the session, so a later RunAsync must not try to resume it
+            ClearSession();
             SetState(GatewayState.Stopped);
             dispatchCts.Cancel();
             await dispatch.ConfigureAwait(false);
@@ -157,7 +176,14 @@ public sealed class GatewayClient
     {
         SetState(GatewayState.Connecting);
         var resuming = SessionId is not null && ResumeGatewayUrl is not null;
-        var baseUrl = resuming ? ResumeGatewayUrl! : _gatewayUrl ??= (await _rest.GetGatewayBotAsync(ct).ConfigureAwait(false)).Url;
+        if (!resuming)
+        {
+            // A new session spends one IDENTIFY: read session_start_limit afresh (GET /gateway/bot) and wait for the budget and
+            // the max_concurrency slot before connecting, so the connection is not left idle while we wait.
+            await _identify.AcquireAsync(_options.ShardId ?? 0, ReadSessionStartLimitAsync, ct).ConfigureAwait(false);
+        }
+
+        var baseUrl = resuming ? ResumeGatewayUrl! : _gatewayUrl!;
         var uri = new Uri(baseUrl.TrimEnd('/') + Query);
 
         await using var socket = _sockets.Create();
@@ -171,11 +197,27 @@ public sealed class GatewayClient
         _socket = socket;
         await using var shutdown = ct.Register(() => _ = CloseForShutdownAsync(conn));
         Task? heartbeat = null;
+        ITimer? readyDeadline = null;
         try
         {
-            var hello = await socket.ReceiveAsync(ct).ConfigureAwait(false);
+            GatewayFrame hello;
+            using (var helloCts = new CancellationTokenSource(_options.HelloTimeout, _time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, helloCts.Token, connCts.Token))
+            {
+                try
+                {
+                    hello = await socket.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (helloCts.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    _logger.LogWarning("No HELLO within {Timeout} s of connecting; closing and reconnecting", _options.HelloTimeout.TotalSeconds);
+                    return new Outcome(Resume: true, Established: false, Delay: null);
+                }
+            }
+
             if (hello.IsClose)
             {
+                conn.Closed = true;
                 return HandleClose(hello.CloseCode ?? 1005, hello.CloseReason);
             }
 
@@ -189,19 +231,35 @@ public sealed class GatewayClient
             HeartbeatInterval = interval;
             heartbeat = HeartbeatLoopAsync(conn, interval);
 
+            // READY (after IDENTIFY) or RESUMED (after RESUME) must come within ReadyTimeout, or the connection is abandoned.
+            readyDeadline = _time.CreateTimer(
+                static state =>
+                {
+                    var (self, c) = ((GatewayClient, Connection))state!;
+                    self.OnReadyDeadline(c);
+                },
+                (this, conn),
+                _options.ReadyTimeout,
+                Timeout.InfiniteTimeSpan);
             if (resuming)
             {
                 SetState(GatewayState.Resuming);
+                Interlocked.Increment(ref _resumes);
                 await SendAsync(socket, GatewayOpcode.Resume, new ResumeData { Token = _options.Token, SessionId = SessionId!, Seq = Sequence }, DiscordJsonContext.Default.ResumeData, false, ct).ConfigureAwait(false);
             }
             else
             {
                 SetState(GatewayState.Identifying);
-                await WaitForIdentifySlotAsync(ct).ConfigureAwait(false);
+                Interlocked.Increment(ref _identifies);
                 await SendAsync(socket, GatewayOpcode.Identify, BuildIdentify(), DiscordJsonContext.Default.IdentifyData, false, ct).ConfigureAwait(false);
             }
 
             return await ReceiveLoopAsync(conn).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (conn.ReadyTimedOut && !ct.IsCancellationRequested && ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            _logger.LogWarning("No {Event} within {Timeout} s of {Sent}; reconnecting", resuming ? "RESUMED" : "READY", _options.ReadyTimeout.TotalSeconds, resuming ? "RESUME" : "IDENTIFY");
+            return new Outcome(Resume: true, Established: false, Delay: null);
         }
         catch (OperationCanceledException) when (conn.Zombie && !ct.IsCancellationRequested)
         {
@@ -215,11 +273,16 @@ public sealed class GatewayClient
                 return new Outcome(Resume: true, Established: conn.Established, Delay: null);
             }
 
-            _logger.LogWarning("Gateway connection dropped ({Error}); will resume", ex.Message);
+            _logger.LogWarning("Gateway connection dropped ({Error}); will {Mode}", ex.Message, SessionId is not null ? "resume" : "identify");
             return new Outcome(Resume: true, Established: conn.Established, Delay: null);
         }
         finally
         {
+            if (readyDeadline is not null)
+            {
+                await readyDeadline.DisposeAsync().ConfigureAwait(false);
+            }
+
             _socket = null;
             if (ct.IsCancellationRequested)
             {
@@ -245,6 +308,30 @@ public sealed class GatewayClient
         }
     }
 
+    private void OnReadyDeadline(Connection conn)
+    {
+        if (!conn.Established && !conn.Closed)
+        {
+            conn.ReadyTimedOut = true;
+            _ = AbandonAsync(conn);
+        }
+    }
+
+    private static async Task AbandonAsync(Connection conn)
+    {
+        conn.Closed = true;
+        await conn.Socket.CloseAsync(4000, "no READY in time", CancellationToken.None).ConfigureAwait(false);
+        await conn.Cts.CancelAsync().ConfigureAwait(false);
+    }
+
+    private async Task<SessionStartLimit?> ReadSessionStartLimitAsync(CancellationToken ct)
+    {
+        var info = await _rest.GetGatewayBotAsync(ct).ConfigureAwait(false);
+        _gatewayUrl = info.Url;
+        LastSessionStartLimit = info.SessionStartLimit;
+        return info.SessionStartLimit;
+    }
+
     /// <summary>Shutting down: a 1000 close ends the session on Discord's side (the bot goes offline at once).</summary>
     private async Task CloseForShutdownAsync(Connection conn)
     {
@@ -254,6 +341,7 @@ public sealed class GatewayClient
         }
 
         conn.Closed = true;
+        conn.ShuttingDown = true;
         var locked = await _sendLock.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         try
         {
@@ -279,6 +367,18 @@ public sealed class GatewayClient
             var frame = await socket.ReceiveAsync(ct).ConfigureAwait(false);
             if (frame.IsClose)
             {
+                if (conn.ShuttingDown)
+                {
+                    // the server's answer to our own 1000: the session is over, nothing to resume
+                    return new Outcome(Resume: false, Established: conn.Established, Delay: null);
+                }
+
+                if (conn.ReadyTimedOut)
+                {
+                    // the server's answer to our own close after the READY deadline
+                    throw new OperationCanceledException("READY deadline passed");
+                }
+
                 conn.Closed = true;
                 var outcome = HandleClose(frame.CloseCode ?? 1005, frame.CloseReason);
                 return outcome with { Established = conn.Established };
@@ -303,7 +403,7 @@ public sealed class GatewayClient
                     conn.Acked = true;
                     break;
                 case GatewayOpcode.Reconnect:
-                    _logger.LogInformation("Gateway asked us to reconnect (op 7); resuming");
+                    _logger.LogInformation("Gateway asked us to reconnect (op 7); reconnecting to {Mode}", SessionId is not null ? "resume" : "identify");
                     await socket.CloseAsync(4000, "reconnect requested", CancellationToken.None).ConfigureAwait(false);
                     conn.Closed = true;
                     return new Outcome(Resume: true, Established: conn.Established, Delay: null);
@@ -370,6 +470,9 @@ public sealed class GatewayClient
         _dispatcher.Enqueue(payload.T ?? "", payload.S, payload.D);
     }
 
+    /// <summary>Close codes after which Discord has ended the session: the next connection IDENTIFYs.</summary>
+    private static bool EndsSession(int code) => code is 4003 or 4005 or 4007 or 4009 or 1000 or 1001;
+
     private Outcome HandleClose(int code, string? reason)
     {
         if (GatewayFatalException.Describe(code) is { } message)
@@ -378,13 +481,13 @@ public sealed class GatewayClient
             throw new GatewayFatalException(code, message);
         }
 
-        if (code is 4007 or 4009)
+        if (EndsSession(code))
         {
-            _logger.LogWarning("Gateway closed with {Code} ({Reason}); starting a new session", code, reason);
+            _logger.LogWarning("Gateway closed with {Code} ({Reason}); the session is over, starting a new one", code, reason);
             return new Outcome(Resume: false, Established: false, Delay: null);
         }
 
-        _logger.LogWarning("Gateway closed with {Code} ({Reason}); resuming", code, reason);
+        _logger.LogWarning("Gateway closed with {Code} ({Reason}); {Action}", code, reason, SessionId is not null ? "resuming the session" : "identifying again (no session to resume)");
         return new Outcome(Resume: true, Established: false, Delay: null);
     }
 
@@ -448,20 +551,6 @@ public sealed class GatewayClient
         }
     }
 
-    private async Task WaitForIdentifySlotAsync(CancellationToken ct)
-    {
-        if (_lastIdentify is { } last)
-        {
-            var wait = last + IdentifySpacing - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
-            }
-        }
-
-        _lastIdentify = _time.GetUtcNow();
-    }
-
     private IdentifyData BuildIdentify() => new()
     {
         Token = _options.Token,
@@ -495,5 +584,7 @@ public sealed class GatewayClient
         public volatile bool Zombie;
         public volatile bool Closed;
         public volatile bool Established;
+        public volatile bool ReadyTimedOut;
+        public volatile bool ShuttingDown;
     }
 }

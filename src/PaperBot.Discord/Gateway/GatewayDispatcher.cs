@@ -88,6 +88,7 @@ public sealed class GatewayDispatcher
         }
 
         T evt;
+        LenientSnowflakeListConverter.TakeSkipped();
         try
         {
             evt = data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined
@@ -98,6 +99,11 @@ public sealed class GatewayDispatcher
         {
             _logger.LogError("Could not parse {Event} payload at {Path}: {Message}", name, ex.Path, ex.Message);
             return;
+        }
+
+        if (LenientSnowflakeListConverter.TakeSkipped() is > 0 and var skipped)
+        {
+            _logger.LogWarning("{Event}: skipped {Count} entries of member.roles that were not role ids", name, skipped);
         }
 
         foreach (var handler in handlers)

@@ -28,9 +28,12 @@ public interface IGatewaySocketFactory
     IGatewaySocket Create();
 }
 
-public sealed class WebSocketGatewaySocketFactory : IGatewaySocketFactory
+/// <summary>Creates <see cref="WebSocketGatewaySocket"/>s that send the same <c>User-Agent: DiscordBot (url, version)</c> as REST.</summary>
+public sealed class WebSocketGatewaySocketFactory(Microsoft.Extensions.Options.IOptions<DiscordOptions> options) : IGatewaySocketFactory
 {
-    public IGatewaySocket Create() => new WebSocketGatewaySocket();
+    private readonly string _userAgent = $"DiscordBot ({options.Value.UserAgentUrl}, {options.Value.UserAgentVersion})";
+
+    public IGatewaySocket Create() => new WebSocketGatewaySocket(_userAgent);
 }
 
 /// <summary><see cref="IGatewaySocket"/> over <see cref="ClientWebSocket"/> (JSON encoding, no compression).</summary>
@@ -44,9 +47,13 @@ public sealed class WebSocketGatewaySocket : IGatewaySocket
     /// <summary>How long a close waits for the server's close frame before dropping the connection.</summary>
     public static TimeSpan CloseHandshakeTimeout { get; } = TimeSpan.FromSeconds(2);
 
-    public WebSocketGatewaySocket()
+    public WebSocketGatewaySocket(string? userAgent = null)
     {
         _ws.Options.KeepAliveInterval = TimeSpan.Zero;
+        if (userAgent is not null)
+        {
+            _ws.Options.SetRequestHeader("User-Agent", userAgent);
+        }
     }
 
     public Task ConnectAsync(Uri uri, CancellationToken ct) => _ws.ConnectAsync(uri, ct);

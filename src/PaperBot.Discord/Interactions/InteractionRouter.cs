@@ -17,6 +17,7 @@ public sealed class InteractionRouter(
     IEnumerable<IComponentHandler> components,
     IEnumerable<IModalHandler> modals,
     IDiscordRestClient rest,
+    TimeProvider time,
     ILogger<InteractionRouter> logger) : IGatewayEventHandler<InteractionCreateEvent>
 {
     public const string UnknownMessage = "This command is not available right now.";
@@ -24,7 +25,7 @@ public sealed class InteractionRouter(
 
     public async ValueTask HandleAsync(InteractionCreateEvent interaction, CancellationToken cancellationToken)
     {
-        var context = new InteractionContext(interaction, rest, cancellationToken);
+        var context = new InteractionContext(interaction, rest, cancellationToken, time, logger);
         Func<InteractionContext, Task>? handler = null;
         string what;
         switch (interaction.Type)
@@ -115,7 +116,7 @@ public sealed class InteractionRouter(
                 await context.FollowupAsync(message).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is DiscordRestException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (ex is DiscordRestException or HttpRequestException or InvalidOperationException or InteractionExpiredException)
         {
             logger.LogWarning("Could not tell the user about the failure: {Error}", ex.Message);
         }

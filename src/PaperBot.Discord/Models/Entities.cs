@@ -22,7 +22,11 @@ public sealed class GuildMember
 {
     [JsonPropertyName("user")] public User? User { get; set; }
     [JsonPropertyName("nick")] public string? Nick { get; set; }
-    [JsonPropertyName("roles")] public List<ulong> Roles { get; set; } = [];
+    /// <summary>Role ids. Entries that are not snowflakes (e.g. whole role objects from a non-conforming server) are read by
+    /// their "id" or skipped and counted in <see cref="LenientSnowflakeListConverter.Skipped"/>, never failing the event.</summary>
+    [JsonPropertyName("roles")]
+    [JsonConverter(typeof(LenientSnowflakeListConverter))]
+    public List<ulong> Roles { get; set; } = [];
     [JsonPropertyName("joined_at")] public string? JoinedAt { get; set; }
 
     /// <summary>Permission bit set as Discord sends it: a decimal string.</summary>
@@ -119,6 +123,12 @@ public enum ComponentType
     RoleSelect = 6,
     MentionableSelect = 7,
     ChannelSelect = 8,
+    Section = 9,
+    TextDisplay = 10,
+    Container = 17,
+
+    /// <summary>A modal field: a label (and optional description) wrapping one input component.</summary>
+    Label = 18,
 }
 
 public enum ButtonStyle
@@ -165,6 +175,45 @@ public sealed class Component
     [JsonPropertyName("max_length")] public int? MaxLength { get; set; }
     [JsonPropertyName("required")] public bool? Required { get; set; }
     [JsonPropertyName("value")] public string? Value { get; set; }
+
+    /// <summary>Label (type 18): the description under the label.</summary>
+    [JsonPropertyName("description")] public string? Description { get; set; }
+
+    /// <summary>Label (type 18): the one component it wraps (e.g. a text input).</summary>
+    [JsonPropertyName("component")] public Component? Child { get; set; }
+
+    /// <summary>Text display (type 10): its Markdown.</summary>
+    [JsonPropertyName("content")] public string? Content { get; set; }
+
+    /// <summary>Every text input (type 4) in a modal's components, whether in action rows or in labels: custom_id → value.</summary>
+    public static IReadOnlyDictionary<string, string> TextInputValues(IEnumerable<Component>? components)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(Component c)
+        {
+            if (c.Type == ComponentType.TextInput && c.CustomId is { } id)
+            {
+                values[id] = c.Value ?? "";
+            }
+
+            foreach (var child in c.Components ?? [])
+            {
+                Walk(child);
+            }
+
+            if (c.Child is { } inner)
+            {
+                Walk(inner);
+            }
+        }
+
+        foreach (var c in components ?? [])
+        {
+            Walk(c);
+        }
+
+        return values;
+    }
 }
 
 public sealed class MessageReference

@@ -80,7 +80,10 @@ public sealed class PresenceActivity
 
 public sealed class PresenceUpdateData
 {
-    [JsonPropertyName("since")] public long? Since { get; set; }
+    /// <summary>Unix ms since the client went idle; Discord wants an explicit null when not idle.</summary>
+    [JsonPropertyName("since")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public long? Since { get; set; }
     [JsonPropertyName("activities")] public List<PresenceActivity> Activities { get; set; } = [];
     [JsonPropertyName("status")] public string Status { get; set; } = "online";
     [JsonPropertyName("afk")] public bool Afk { get; set; }

@@ -70,6 +70,17 @@ public sealed class MessagePayload
     [JsonPropertyName("message_reference")] public MessageReference? MessageReference { get; internal init; }
     [JsonPropertyName("flags")] public int? Flags { get; internal init; }
     [JsonPropertyName("tts")] public bool? Tts { get; internal init; }
+
+    /// <summary>The same message as a plain channel message: without the ephemeral flag, which only interactions know.</summary>
+    public MessagePayload ForChannel() => new(AllowedMentions)
+    {
+        Content = Content,
+        Embeds = Embeds,
+        Components = Components,
+        MessageReference = MessageReference,
+        Flags = (Flags & ~MessageFlags.Ephemeral) is 0 or null ? null : Flags & ~MessageFlags.Ephemeral,
+        Tts = Tts,
+    };
 }
 
 /// <summary>Message flags used by the builders.</summary>

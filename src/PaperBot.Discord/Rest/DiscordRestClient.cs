@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
+using PaperBot.Discord.Commands;
 using PaperBot.Discord.Models;
 
 namespace PaperBot.Discord.Rest;
@@ -252,32 +253,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
             Json(commands.ToList(), DiscordJsonContext.Default.ListApplicationCommand), DiscordJsonContext.Default.ListApplicationCommand, ct).ConfigureAwait(false);
     }
 
-    private static void ValidateCommands(IReadOnlyList<ApplicationCommand> commands)
-    {
-        foreach (var c in commands)
-        {
-            if (c.Name.Length is 0 or > DiscordLimits.CommandName || (c.Type == 1 && (c.Name != c.Name.ToLowerInvariant() || c.Name.Any(ch => char.IsWhiteSpace(ch)))))
-            {
-                throw new DiscordLimitException($"Command name '{c.Name}' must be 1-{DiscordLimits.CommandName} characters, lower case, without spaces.");
-            }
-
-            if (c.Type == 1 && c.Description.Length is 0 or > DiscordLimits.CommandDescription)
-            {
-                throw new DiscordLimitException($"Command '{c.Name}' needs a description of 1-{DiscordLimits.CommandDescription} characters.");
-            }
-
-            if (c.Options is { Count: > DiscordLimits.CommandOptions })
-            {
-                throw new DiscordLimitException($"Command '{c.Name}' has {c.Options.Count} options; the limit is {DiscordLimits.CommandOptions}.");
-            }
-        }
-
-        var dup = commands.GroupBy(c => (c.Type, c.Name)).FirstOrDefault(g => g.Count() > 1);
-        if (dup is not null)
-        {
-            throw new DiscordLimitException($"Command '{dup.Key.Name}' is defined twice.");
-        }
-    }
+    private static void ValidateCommands(IReadOnlyList<ApplicationCommand> commands) => ApplicationCommandValidator.ThrowIfInvalid(commands);
 
     private static RestRoute WebhookRoute(HttpMethod method, string template, ulong app, string token, string suffix)
     {
@@ -299,9 +275,26 @@ public sealed class DiscordRestClient : IDiscordRestClient
         }
 
         // Interaction callbacks are not bound by the global rate limit.
+        // A callback answered with 5xx may still have been applied, and a second one would fail with 40060: it is not retried.
         var route = new RestRoute(HttpMethod.Post, "/interactions/{interaction_id}/{interaction_token}/callback",
-            $"/interactions/{RestRoute.Id(interactionId)}/{RestRoute.Token(interactionToken)}/callback", RestRoute.Id(interactionId), ExemptFromGlobalLimit: true);
-        return SendNoContentAsync(route, Json(payload, DiscordJsonContext.Default.InteractionCallbackPayload), ct);
+            $"/interactions/{RestRoute.Id(interactionId)}/{RestRoute.Token(interactionToken)}/callback", RestRoute.Id(interactionId), ExemptFromGlobalLimit: true)
+        {
+            RetryServerErrors = false,
+        };
+        return CallbackCoreAsync(route, Json(payload, DiscordJsonContext.Default.InteractionCallbackPayload), ct);
+    }
+
+    private async Task CallbackCoreAsync(RestRoute route, byte[] body, CancellationToken ct)
+    {
+        try
+        {
+            await SendNoContentAsync(route, body, ct).ConfigureAwait(false);
+        }
+        catch (DiscordRestException ex) when (ex.DiscordCode == DiscordErrorCodes.AlreadyAcknowledged)
+        {
+            // 40060: an earlier attempt (whose answer was lost) was applied; the interaction is acknowledged, which is what we wanted.
+            _logger.LogInformation("Interaction callback was already acknowledged (40060); treating it as done");
+        }
     }
 
     public Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default) =>
@@ -372,8 +365,18 @@ public sealed class DiscordRestClient : IDiscordRestClient
                 {
                 }
 
-                _logger.LogWarning("Discord {Route} answered {Status} (code {Code}): {Message}", route.RouteKey, (int)response.StatusCode, error?.Code, error?.Message);
-                throw new DiscordRestException(response.StatusCode, error?.Code, route.RouteKey, error?.Message ?? response.ReasonPhrase ?? "error");
+                var fields = DiscordRestException.FlattenErrors(error?.Errors);
+                if (fields.Count > 0)
+                {
+                    // 50035 Invalid Form Body: the errors tree says which field broke which rule
+                    _logger.LogWarning("Discord {Route} answered {Status} (code {Code}): {Message}; field errors: {Fields}", route.RouteKey, (int)response.StatusCode, error?.Code, error?.Message, string.Join("; ", fields));
+                }
+                else
+                {
+                    _logger.LogWarning("Discord {Route} answered {Status} (code {Code}): {Message}", route.RouteKey, (int)response.StatusCode, error?.Code, error?.Message);
+                }
+
+                throw new DiscordRestException(response.StatusCode, error?.Code, route.RouteKey, error?.Message ?? response.ReasonPhrase ?? "error", fields);
             }
         }
         finally

@@ -16,26 +16,35 @@ namespace PaperBot.Discord.Rest;
 public sealed class RateLimitManager
 {
     private static readonly TimeSpan InvalidWindow = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan GlobalWindow = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly TimeProvider _time;
     private readonly ILogger<RateLimitManager> _logger;
     private readonly DiscordOptions _options;
-    private readonly ConcurrentDictionary<string, string> _routeToHash = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _globalGate = new(1, 1);
-    private readonly Queue<DateTimeOffset> _globalWindow = new();
+    private readonly IGlobalRateLimiter _global;
+
+    // Guards _buckets, _routeToHash and each bucket's Users/MovedTo/Evicted; held only for dictionary work, never across awaits.
+    private readonly object _structure = new();
+    private readonly Dictionary<string, HashEntry> _routeToHash = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _invalid = new();
     private readonly object _invalidLock = new();
-    private DateTimeOffset _globalBlockedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
     private bool _invalidWarned;
+    private long _rateLimited;
+    private long _globalRateLimited;
+    private long _evicted;
 
-    public RateLimitManager(TimeProvider time, IOptions<DiscordOptions> options, ILogger<RateLimitManager> logger)
+    public RateLimitManager(TimeProvider time, IOptions<DiscordOptions> options, IGlobalRateLimiter global, ILogger<RateLimitManager> logger)
     {
         _time = time;
         _logger = logger;
         _options = options.Value;
+        _global = global;
     }
+
+    /// <summary>Raised on every 429 (route, retry_after, global?) after the limiter recorded it; for metrics.</summary>
+    public event Action<RestRoute, TimeSpan, bool>? RateLimited;
 
     /// <summary>401/403/429 responses counted in the last 10 minutes.</summary>
     public int InvalidRequestCount
@@ -50,40 +59,96 @@ public sealed class RateLimitManager
         }
     }
 
-    public DateTimeOffset GlobalBlockedUntil
+    /// <summary>429 responses seen since start (bucket and global).</summary>
+    public long RateLimitedCount => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>Global 429 responses seen since start.</summary>
+    public long GlobalRateLimitedCount => Interlocked.Read(ref _globalRateLimited);
+
+    /// <summary>Buckets held in memory now. Idle buckets are swept (<see cref="DiscordOptions.RateLimitBucketIdleTime"/>), so this stays bounded.</summary>
+    public int BucketCount
     {
         get
         {
-            lock (_globalWindow)
+            lock (_structure)
             {
-                return _globalBlockedUntil;
+                return _buckets.Count;
             }
         }
     }
 
+    /// <summary>Learnt route → bucket-hash entries; each expires <see cref="DiscordOptions.RateLimitHashLifetime"/> after its last use.</summary>
+    public int RouteHashCount
+    {
+        get
+        {
+            lock (_structure)
+            {
+                return _routeToHash.Count;
+            }
+        }
+    }
+
+    /// <summary>Buckets removed by the idle sweep since start.</summary>
+    public long EvictedBucketCount => Interlocked.Read(ref _evicted);
+
+    public DateTimeOffset GlobalBlockedUntil => _global.BlockedUntil;
+
     /// <summary>Snapshot of a bucket's state for diagnostics and tests (null when the route has not been used).</summary>
     public (string Id, int? Limit, int Remaining, DateTimeOffset? ResetAt)? GetBucketState(RestRoute route)
     {
-        var b = Resolve(route);
-        return b is null ? null : (b.Id, b.Limit, b.Remaining, b.ResetAt);
+        lock (_structure)
+        {
+            var key = _routeToHash.TryGetValue(route.RouteKey, out var entry) ? entry.Hash + ":" + route.Major : route.RouteKey + ":" + route.Major;
+            if (!_buckets.TryGetValue(key, out var b))
+            {
+                return null;
+            }
+
+            while (b.MovedTo is { } m)
+            {
+                b = m;
+            }
+
+            return (b.Id, b.Limit, b.Remaining, b.ResetAt);
+        }
     }
 
     /// <summary>Waits until the request may be sent; the returned lease must be completed with the response (or disposed on failure).</summary>
     public async Task<Lease> AcquireAsync(RestRoute route, CancellationToken ct)
     {
         await WaitForInvalidBudgetAsync(ct).ConfigureAwait(false);
+        Sweep(force: false);
         var bucket = GetOrCreate(route);
-        while (true)
+        try
         {
-            await bucket.Gate.WaitAsync(ct).ConfigureAwait(false);
-            if (bucket.MovedTo is { } moved)
+            while (true)
             {
-                bucket.Gate.Release();
-                bucket = moved;
-                continue;
-            }
+                await bucket.Gate.WaitAsync(ct).ConfigureAwait(false);
+                Bucket? next;
+                lock (_structure)
+                {
+                    next = bucket.MovedTo;
+                    if (next is not null)
+                    {
+                        bucket.Users--;
+                        next.Users++;
+                    }
+                }
 
-            break;
+                if (next is null)
+                {
+                    break;
+                }
+
+                bucket.Gate.Release();
+                bucket = next;
+            }
+        }
+        catch
+        {
+            Leave(bucket);
+            throw;
         }
 
         try
@@ -91,7 +156,7 @@ public sealed class RateLimitManager
             await WaitForBucketResetAsync(bucket, route, ct).ConfigureAwait(false);
             if (!route.ExemptFromGlobalLimit)
             {
-                await WaitForGlobalAsync(ct).ConfigureAwait(false);
+                await _global.AcquireAsync(ct).ConfigureAwait(false);
             }
 
             if (bucket.Remaining > 0)
@@ -102,10 +167,73 @@ public sealed class RateLimitManager
         catch
         {
             bucket.Gate.Release();
+            Leave(bucket);
             throw;
         }
 
         return new Lease(this, route, bucket);
+    }
+
+    /// <summary>Removes idle buckets now (normally done every 30 s of use); returns how many were removed.</summary>
+    public int SweepNow() => Sweep(force: true);
+
+    private int Sweep(bool force)
+    {
+        var now = _time.GetUtcNow();
+        var removed = 0;
+        lock (_structure)
+        {
+            if (!force && now - _lastSweep < SweepInterval)
+            {
+                return 0;
+            }
+
+            _lastSweep = now;
+            List<string>? dead = null;
+            foreach (var (key, b) in _buckets)
+            {
+                if (b.Users > 0)
+                {
+                    continue;
+                }
+
+                // a forwarding stub (the bucket used before the hash was known) is only needed while someone holds it
+                var idle = now - b.LastUsed >= _options.RateLimitBucketIdleTime && (b.ResetAt is null || b.ResetAt <= now);
+                if (b.MovedTo is not null || idle)
+                {
+                    (dead ??= []).Add(key);
+                }
+            }
+
+            foreach (var key in dead ?? [])
+            {
+                _buckets.Remove(key, out var b);
+                b!.Evicted = true;
+                removed++;
+            }
+
+            List<string>? expired = null;
+            foreach (var (route, entry) in _routeToHash)
+            {
+                if (now - entry.LastUsed >= _options.RateLimitHashLifetime)
+                {
+                    (expired ??= []).Add(route);
+                }
+            }
+
+            foreach (var route in expired ?? [])
+            {
+                _routeToHash.Remove(route);
+            }
+        }
+
+        if (removed > 0)
+        {
+            Interlocked.Add(ref _evicted, removed);
+            _logger.LogDebug("Swept {Count} idle rate-limit buckets; {Left} left", removed, BucketCount);
+        }
+
+        return removed;
     }
 
     private async Task WaitForBucketResetAsync(Bucket bucket, RestRoute route, CancellationToken ct)
@@ -122,42 +250,6 @@ public sealed class RateLimitManager
 
             bucket.Remaining = bucket.Limit ?? 1;
             bucket.ResetAt = null;
-        }
-    }
-
-    private async Task WaitForGlobalAsync(CancellationToken ct)
-    {
-        await _globalGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            while (true)
-            {
-                var now = _time.GetUtcNow();
-                var blockedUntil = GlobalBlockedUntil;
-                if (blockedUntil > now)
-                {
-                    await Task.Delay(blockedUntil - now, _time, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                while (_globalWindow.Count > 0 && _globalWindow.Peek() + GlobalWindow <= now)
-                {
-                    _globalWindow.Dequeue();
-                }
-
-                if (_globalWindow.Count >= _options.GlobalRequestsPerSecond)
-                {
-                    await Task.Delay(_globalWindow.Peek() + GlobalWindow - now, _time, ct).ConfigureAwait(false);
-                    continue;
-                }
-
-                _globalWindow.Enqueue(now);
-                return;
-            }
-        }
-        finally
-        {
-            _globalGate.Release();
         }
     }
 
@@ -200,36 +292,61 @@ public sealed class RateLimitManager
         }
     }
 
-    private Bucket? Resolve(RestRoute route)
+    private Bucket GetOrCreate(RestRoute route)
     {
-        var key = _routeToHash.TryGetValue(route.RouteKey, out var hash) ? hash + ":" + route.Major : route.RouteKey + ":" + route.Major;
+        var now = _time.GetUtcNow();
+        var routeKey = route.RouteKey + ":" + route.Major;
+        lock (_structure)
+        {
+            Bucket b;
+            if (_routeToHash.TryGetValue(route.RouteKey, out var entry))
+            {
+                entry.LastUsed = now;
+
+                // The hash may have been learnt (from another channel) while this channel's first request is still in flight on
+                // the bucket used before the hash was known. Queue behind that bucket (AcquireAsync follows it to the hashed
+                // bucket when it moves) so two requests are never in flight to the same Discord bucket.
+                b = _buckets.TryGetValue(routeKey, out var pending) ? pending : GetOrAddLocked(entry.Hash + ":" + route.Major);
+            }
+            else
+            {
+                b = GetOrAddLocked(routeKey);
+            }
+
+            while (b.MovedTo is { } m)
+            {
+                b = m;
+            }
+
+            if (b.Evicted)
+            {
+                b = GetOrAddLocked(b.Id);
+            }
+
+            b.Users++;
+            b.LastUsed = now;
+            return b;
+        }
+    }
+
+    private Bucket GetOrAddLocked(string key)
+    {
         if (!_buckets.TryGetValue(key, out var b))
         {
-            return null;
-        }
-
-        while (b.MovedTo is { } m)
-        {
-            b = m;
+            b = new Bucket(key) { LastUsed = _time.GetUtcNow() };
+            _buckets[key] = b;
         }
 
         return b;
     }
 
-    private Bucket GetOrCreate(RestRoute route)
+    private void Leave(Bucket bucket)
     {
-        var routeKey = route.RouteKey + ":" + route.Major;
-        if (!_routeToHash.TryGetValue(route.RouteKey, out var hash))
+        lock (_structure)
         {
-            return _buckets.GetOrAdd(routeKey, static k => new Bucket(k));
+            bucket.Users--;
+            bucket.LastUsed = _time.GetUtcNow();
         }
-
-        // The hash may have been learnt (from another channel) while this channel's first request is still in flight on
-        // the bucket used before the hash was known. Queue behind that bucket (AcquireAsync follows it to the hashed
-        // bucket when it moves) so two requests are never in flight to the same Discord bucket.
-        return _buckets.TryGetValue(routeKey, out var pending)
-            ? pending
-            : _buckets.GetOrAdd(hash + ":" + route.Major, static k => new Bucket(k));
     }
 
     internal async Task CompleteAsync(Lease lease, HttpResponseMessage response)
@@ -251,23 +368,33 @@ public sealed class RateLimitManager
         if (hash is not null)
         {
             var hashedKey = hash + ":" + lease.Route.Major;
-            if (!string.Equals(hashedKey, bucket.Id, StringComparison.Ordinal))
+            lock (_structure)
             {
-                var fresh = new Bucket(hashedKey) { Limit = limit ?? bucket.Limit, Remaining = remaining ?? bucket.Remaining, ResetAt = resetAt ?? bucket.ResetAt };
-                if (_buckets.TryAdd(hashedKey, fresh))
+                if (!string.Equals(hashedKey, bucket.Id, StringComparison.Ordinal))
                 {
-                    target = fresh;
+                    if (_buckets.TryGetValue(hashedKey, out var existing))
+                    {
+                        target = existing;
+                        exclusive = false;
+                    }
+                    else
+                    {
+                        target = new Bucket(hashedKey) { Limit = limit ?? bucket.Limit, Remaining = remaining ?? bucket.Remaining, ResetAt = resetAt ?? bucket.ResetAt, LastUsed = now };
+                        _buckets[hashedKey] = target;
+                    }
+
+                    bucket.MovedTo = target;
+                }
+
+                if (_routeToHash.TryGetValue(lease.Route.RouteKey, out var entry) && entry.Hash == hash)
+                {
+                    entry.LastUsed = now;
                 }
                 else
                 {
-                    target = _buckets[hashedKey];
-                    exclusive = false;
+                    _routeToHash[lease.Route.RouteKey] = new HashEntry(hash) { LastUsed = now };
                 }
-
-                bucket.MovedTo = target;
             }
-
-            _routeToHash[lease.Route.RouteKey] = hash;
         }
 
         if (exclusive)
@@ -301,16 +428,11 @@ public sealed class RateLimitManager
                 || string.Equals(Header(headers, "X-RateLimit-Global"), "true", StringComparison.OrdinalIgnoreCase)
                 || string.Equals(Header(headers, "X-RateLimit-Scope"), "global", StringComparison.OrdinalIgnoreCase);
             var until = now + retryAfter;
+            Interlocked.Increment(ref _rateLimited);
             if (isGlobal)
             {
-                lock (_globalWindow)
-                {
-                    if (until > _globalBlockedUntil)
-                    {
-                        _globalBlockedUntil = until;
-                    }
-                }
-
+                Interlocked.Increment(ref _globalRateLimited);
+                _global.BlockUntil(until);
                 _logger.LogWarning("Discord global rate limit hit on {Route}; all requests wait {RetryAfter} s", lease.Route.RouteKey, retryAfter.TotalSeconds);
             }
             else
@@ -318,6 +440,8 @@ public sealed class RateLimitManager
                 Restrict(target, 0, until);
                 _logger.LogInformation("Discord rate limit hit on {Route}; retrying after {RetryAfter} s", lease.Route.RouteKey, retryAfter.TotalSeconds);
             }
+
+            RateLimited?.Invoke(lease.Route, retryAfter, isGlobal);
         }
     }
 
@@ -379,6 +503,19 @@ public sealed class RateLimitManager
         public int Remaining { get; set; } = 1;
         public DateTimeOffset? ResetAt { get; set; }
         public Bucket? MovedTo { get; set; }
+
+        /// <summary>Requests holding or waiting for this bucket (guarded by the manager's structure lock); never swept while > 0.</summary>
+        public int Users { get; set; }
+        public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Removed from the manager by the idle sweep: lookups that still reach it take a fresh bucket instead.</summary>
+        public bool Evicted { get; set; }
+    }
+
+    private sealed class HashEntry(string hash)
+    {
+        public string Hash { get; } = hash;
+        public DateTimeOffset LastUsed { get; set; }
     }
 
     /// <summary>Holds a bucket until the response has been read.</summary>
@@ -416,6 +553,7 @@ public sealed class RateLimitManager
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
                 Bucket.Gate.Release();
+                _owner.Leave(Bucket);
             }
         }
     }

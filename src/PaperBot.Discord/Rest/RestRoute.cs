@@ -8,6 +8,9 @@ namespace PaperBot.Discord.Rest;
 /// </summary>
 public sealed record RestRoute(HttpMethod Method, string Template, string Path, string Major, bool ExemptFromGlobalLimit = false)
 {
+    /// <summary>False for calls Discord may have carried out even though it answered 5xx (an interaction callback): those are never retried.</summary>
+    public bool RetryServerErrors { get; init; } = true;
+
     /// <summary>Bucket key before Discord tells us the bucket hash: "POST /channels/{channel_id}/messages".</summary>
     public string RouteKey => Method.Method + " " + Template;
 

@@ -29,9 +29,15 @@ internal sealed class DiscordBenchHost : IAsyncDisposable
 
     public GatewayClient Gateway => Services.GetRequiredService<GatewayClient>();
 
-    public static async Task<DiscordBenchHost> StartAsync(Action<IServiceCollection>? services = null, Action<Dictionary<string, string?>>? config = null, Action<FakeDiscordOptions>? fake = null)
+    public static async Task<DiscordBenchHost> StartAsync(Action<IServiceCollection>? services = null, Action<Dictionary<string, string?>>? config = null, Action<FakeDiscordOptions>? fake = null, TimeProvider? time = null)
     {
-        var fakeOptions = new FakeDiscordOptions();
+        // on the real clock a loaded machine must not turn a slow callback into 10062; the 3 s rule holds on fake time
+        var fakeOptions = new FakeDiscordOptions { InteractionCallbackWindow = time is null ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(3) };
+        if (time is not null)
+        {
+            fakeOptions.TimeProvider = time;
+        }
+
         fake?.Invoke(fakeOptions);
         var server = await FakeDiscordServer.StartAsync(fakeOptions);
         var settings = new Dictionary<string, string?>
@@ -43,8 +49,18 @@ internal sealed class DiscordBenchHost : IAsyncDisposable
         };
         config?.Invoke(settings);
         var sc = new ServiceCollection();
+        if (time is not null)
+        {
+            settings["Discord:ReconnectBaseDelay"] = "00:00:00";
+        }
+
         sc.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         sc.AddLogging(b => b.SetMinimumLevel(LogLevel.Error).AddSimpleConsole());
+        if (time is not null)
+        {
+            sc.AddSingleton(time);
+        }
+
         sc.AddDiscordClient();
         services?.Invoke(sc);
         return new DiscordBenchHost(server, sc.BuildServiceProvider());

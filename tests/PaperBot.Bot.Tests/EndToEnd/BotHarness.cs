@@ -37,6 +37,9 @@ public sealed class BotHarness : IAsyncDisposable
             ["Discord:Token"] = discord.Options.Token,
             ["Discord:ApplicationId"] = discord.Options.ApplicationId.ToString(CultureInfo.InvariantCulture),
             ["Discord:ApiBaseUrl"] = discord.ApiBaseUrl,
+
+            // reconnects must not wait on a FakeTimeProvider that only moves when the test says so
+            ["Discord:ReconnectBaseDelay"] = "00:00:00",
             ["Bot:Mode"] = "Development",
             ["Bot:DevGuildId"] = GuildId.ToString(CultureInfo.InvariantCulture),
             ["Bot:Cooldown"] = "00:00:00",
@@ -68,11 +71,16 @@ public sealed class BotHarness : IAsyncDisposable
 
     public static async Task<BotHarness> CreateAsync(bool llm = false, FakeTimeProvider? time = null, FakeDiscordOptions? discordOptions = null)
     {
+        discordOptions ??= new FakeDiscordOptions();
         if (time is not null)
         {
             // rate-limit windows on the same clock as the bot, or a 429 would make the bot wait on a clock that never moves
-            discordOptions ??= new FakeDiscordOptions();
             discordOptions.TimeProvider = time;
+        }
+        else
+        {
+            // real clock on a shared machine: the 3 s callback rule is tested on fake time, here it only catches hangs
+            discordOptions.InteractionCallbackWindow = TimeSpan.FromSeconds(30);
         }
 
         var discord = await FakeDiscordServer.StartAsync(discordOptions);
@@ -113,7 +121,6 @@ public sealed class BotHarness : IAsyncDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var identifiesBefore = Discord.Gateway.IdentifyCount;
-        var commandsBefore = Discord.Rest.RequestsTo("commands.guild").Count();
         var exit = Task.Run(() => CliApp.RunAsync(["run", "--db", DbPath], stdout, stderr, b =>
         {
             Configure(b);
@@ -128,7 +135,10 @@ public sealed class BotHarness : IAsyncDisposable
         }
 
         await Discord.Gateway.WaitForReadyAsync(identifiesBefore + 1, timeout ?? TimeSpan.FromSeconds(30));
-        await Eventually.TrueAsync(() => Discord.Rest.RequestsTo("commands.guild").Count() > commandsBefore, "commands registered");
+
+        // registered (PUT) or found unchanged since the last run on this database (no PUT)
+        var services = await probe.Started;
+        await services.GetRequiredService<PaperBot.Bot.Commands.CommandRegistrar>().Completed.WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         return bot;
     }
 

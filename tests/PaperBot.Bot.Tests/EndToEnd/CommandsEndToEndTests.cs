@@ -104,4 +104,21 @@ public sealed class CommandsEndToEndTests
         Assert.Equal(64, note["flags"]!.GetValue<int>());
         Assert.Contains("2 to 5", note["content"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Commands_are_registered_once_and_not_again_after_a_restart_when_unchanged()
+    {
+        await using var h = await BotHarness.CreateAsync();
+        await using (var first = await h.StartBotAsync())
+        {
+            Assert.Equal(PaperBot.Discord.Commands.CommandRegistrationOutcome.Registered, await first.Services.GetRequiredService<PaperBot.Bot.Commands.CommandRegistrar>().Completed);
+            var put = Assert.Single(h.Discord.Rest.RequestsTo("commands.guild"));
+            Assert.Equal(200, put.Status);
+            Assert.Equal(11, put.Json!.AsArray().Count);
+        }
+
+        await using var second = await h.StartBotAsync();
+        Assert.Equal(PaperBot.Discord.Commands.CommandRegistrationOutcome.Unchanged, await second.Services.GetRequiredService<PaperBot.Bot.Commands.CommandRegistrar>().Completed);
+        Assert.Single(h.Discord.Rest.RequestsTo("commands.guild")); // the stored hash matched: no second PUT
+    }
 }

@@ -59,4 +59,52 @@ public sealed class UserRateLimiterTests
         Assert.True(again.Allowed);
         Assert.Equal(RateLimitReason.TooManyInFlight, limiter.TryAcquire(3).Reason);
     }
+
+    [Fact]
+    public void Idle_users_are_swept_so_the_map_stays_bounded_but_todays_counts_are_kept()
+    {
+        var (limiter, time) = Create(TimeSpan.FromSeconds(5), daily: 3);
+        for (ulong u = 1; u <= 1000; u++)
+        {
+            limiter.TryAcquire(u).Dispose();
+        }
+
+        Assert.Equal(1000, limiter.TrackedUsers);
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, limiter.Sweep()); // today's counts still matter (daily limit)
+        limiter.TryAcquire(1).Dispose();
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, limiter.Sweep());
+        limiter.TryAcquire(1).Dispose();
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(RateLimitReason.DailyLimit, limiter.TryAcquire(1).Reason); // 3 used: kept across sweeps
+
+        time.Advance(TimeSpan.FromHours(1)); // past 00:00 UTC: yesterday's counts no longer matter
+        Assert.Equal(1000, limiter.Sweep());
+        Assert.Equal(0, limiter.TrackedUsers);
+        using var held = limiter.TryAcquire(2);   // in flight: kept
+        Assert.True(held.Allowed);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, limiter.Sweep());
+        Assert.Equal(1, limiter.TrackedUsers);
+        Assert.True(limiter.TryAcquire(1).Allowed); // a swept user starts fresh
+    }
+
+    [Fact]
+    public void Without_a_daily_limit_users_are_swept_once_the_cooldown_is_over()
+    {
+        var (limiter, time) = Create(TimeSpan.FromSeconds(30), daily: 0);
+        for (ulong u = 1; u <= 500; u++)
+        {
+            limiter.TryAcquire(u).Dispose();
+        }
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, limiter.Sweep());
+        Assert.Equal(RateLimitReason.Cooldown, limiter.TryAcquire(7).Reason);
+        time.Advance(TimeSpan.FromMinutes(1));
+        limiter.TryAcquire(501).Dispose(); // the periodic sweep runs inside TryAcquire
+        Assert.Equal(1, limiter.TrackedUsers);
+        Assert.Equal(500, limiter.EvictedUsers);
+    }
 }

@@ -28,4 +28,35 @@ public sealed class FakeDiscordOptions
 
     /// <summary>Seed for random fault injection.</summary>
     public int Seed { get; set; } = 12345;
+
+    /// <summary>An interaction callback later than this (on <see cref="TimeProvider"/>) gets 10062 Unknown interaction, as on
+    /// Discord (3 s). Tests on the real clock widen it, because a shared machine under load must not make them flaky; the
+    /// 3 s rule itself is tested on a FakeTimeProvider.</summary>
+    public TimeSpan InteractionCallbackWindow { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Webhook calls with an interaction token older than this get 401 50027 Invalid Webhook Token (Discord: 15 min).</summary>
+    public TimeSpan InteractionTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>session_start_limit.total (IDENTIFYs per reset period).</summary>
+    public int SessionStartTotal { get; set; } = 1000;
+
+    /// <summary>session_start_limit.remaining at start; counts down with each IDENTIFY.</summary>
+    public int SessionStartRemaining { get; set; } = 1000;
+
+    /// <summary>Time until the session-start budget is renewed (reset_after at start).</summary>
+    public TimeSpan SessionStartResetAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>session_start_limit.max_concurrency.</summary>
+    public int MaxConcurrency { get; set; } = 1;
+
+    /// <summary>A connection whose heartbeat is overdue by half an interval is closed (4000, resumable), as Discord does.</summary>
+    public bool CloseOnMissedHeartbeats { get; set; } = true;
+
+    /// <summary>Keep every request, received payload, message and interaction for assertions (default). Soak benchmarks turn
+    /// it off so the fake's own memory stays flat: then only counters are kept, interactions are forgotten after their token
+    /// lifetime and a session's replay log keeps its last 2,000 events.</summary>
+    public bool RecordHistory { get; set; } = true;
+
+    /// <summary>Client sends allowed per 60 s before the fake closes with 4008 (Discord: 120).</summary>
+    public int GatewaySendsPerMinute { get; set; } = 120;
 }

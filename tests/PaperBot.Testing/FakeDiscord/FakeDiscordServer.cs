@@ -54,6 +54,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     public static async Task<FakeDiscordServer> StartAsync(FakeDiscordOptions? options = null)
     {
         options ??= new FakeDiscordOptions();
+        DiscordSpec.Preload();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -69,11 +70,25 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops the server. Throws <see cref="DiscordProtocolViolationException"/> when the client sent anything Discord
+    /// would reject (see <see cref="FakeRest.Violations"/> and <see cref="FakeGateway.Violations"/>), so the test that caused it fails.</summary>
     public async ValueTask DisposeAsync()
     {
         Gateway.CloseAll();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(cts.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        var violations = Rest.DrainViolations().Concat(Gateway.DrainViolations()).ToList();
+        if (violations.Count > 0)
+        {
+            throw new DiscordProtocolViolationException(violations);
+        }
     }
+}
+
+/// <summary>The client under test sent requests Discord would reject.</summary>
+public sealed class DiscordProtocolViolationException(IReadOnlyList<string> violations)
+    : Exception($"The client sent {violations.Count} request(s) Discord would reject: " + string.Join(" | ", violations.Take(10)))
+{
+    public IReadOnlyList<string> Violations { get; } = violations;
 }

@@ -23,6 +23,13 @@ public sealed class FakeGateway
     private readonly List<Connection> _connections = [];
     private readonly List<GatewayReceived> _received = [];
     private readonly List<int> _clientCloseCodes = [];
+    private readonly List<string> _violations = [];
+    private readonly Dictionary<int, DateTimeOffset> _lastIdentifyByBucket = [];
+    private readonly object _budgetLock = new();
+    private int _sessionStartRemaining;
+    private DateTimeOffset _sessionStartResetAt;
+    private int _identifySpacingViolations;
+    private int _missedHeartbeatCloses;
     private readonly SemaphoreSlim _changed = new(0);
     private Session? _current;
     private int _identifies;
@@ -32,10 +39,104 @@ public sealed class FakeGateway
     private long _version;
     private int _replayed;
 
-    internal FakeGateway(FakeDiscordServer server) => _server = server;
+    internal FakeGateway(FakeDiscordServer server)
+    {
+        _server = server;
+        _sessionStartRemaining = server.Options.SessionStartRemaining;
+        _sessionStartResetAt = server.Options.TimeProvider.GetUtcNow() + server.Options.SessionStartResetAfter;
+    }
+
+    /// <summary>Gateway rules the client broke (payload before IDENTIFY, over 120 sends a minute, IDENTIFY with no session
+    /// starts left). Any left at dispose fails the test.</summary>
+    public IReadOnlyList<string> Violations
+    {
+        get
+        {
+            lock (_violations)
+            {
+                return [.. _violations];
+            }
+        }
+    }
+
+    /// <summary>Returns and clears the violations, for tests that provoke them on purpose (no longer counted in the report).</summary>
+    public IReadOnlyList<string> TakeViolations()
+    {
+        var v = DrainViolations();
+        DiscordSpecReport.Acknowledge(0, v.Count);
+        return v;
+    }
+
+    internal IReadOnlyList<string> DrainViolations()
+    {
+        lock (_violations)
+        {
+            var v = _violations.ToList();
+            _violations.Clear();
+            return v;
+        }
+    }
+
+    /// <summary>IDENTIFYs of one max_concurrency bucket less than 5 s apart (several processes on one token cannot see each other).</summary>
+    public int IdentifySpacingViolations => Volatile.Read(ref _identifySpacingViolations);
+
+    /// <summary>Connections closed because a heartbeat was overdue.</summary>
+    public int MissedHeartbeatCloses => Volatile.Read(ref _missedHeartbeatCloses);
+
+    /// <summary>The User-Agent header of each WebSocket handshake.</summary>
+    public ConcurrentQueue<string> ConnectUserAgents { get; } = new();
+
+    /// <summary>session_start_limit as GET /gateway/bot reports it now (the budget renews at its reset time).</summary>
+    public (int Total, int Remaining, TimeSpan ResetAfter, int MaxConcurrency) SessionStartLimit
+    {
+        get
+        {
+            lock (_budgetLock)
+            {
+                var now = _server.Options.TimeProvider.GetUtcNow();
+                RenewBudget(now);
+                return (_server.Options.SessionStartTotal, _sessionStartRemaining, _sessionStartResetAt - now, _server.Options.MaxConcurrency);
+            }
+        }
+    }
+
+    /// <summary>Sets the remaining session starts and when they renew (for budget tests).</summary>
+    public void SetSessionStartLimit(int remaining, TimeSpan resetAfter)
+    {
+        lock (_budgetLock)
+        {
+            _sessionStartRemaining = remaining;
+            _sessionStartResetAt = _server.Options.TimeProvider.GetUtcNow() + resetAfter;
+        }
+    }
+
+    private void RenewBudget(DateTimeOffset now)
+    {
+        if (now >= _sessionStartResetAt)
+        {
+            _sessionStartRemaining = _server.Options.SessionStartTotal;
+            _sessionStartResetAt = now + _server.Options.SessionStartResetAfter;
+        }
+    }
+
+    private void Violation(string what)
+    {
+        lock (_violations)
+        {
+            _violations.Add(what);
+        }
+
+        DiscordSpecReport.CountGatewayViolation(what);
+    }
 
     /// <summary>When true, heartbeats are not acknowledged (the client should detect a zombie connection).</summary>
     public bool WithholdAcks { get; set; }
+
+    /// <summary>When true, new connections get no HELLO (the client must time out and reconnect).</summary>
+    public bool WithholdHello { get; set; }
+
+    /// <summary>When true, IDENTIFY and RESUME get no READY/RESUMED (the client must time out and reconnect).</summary>
+    public bool WithholdReady { get; set; }
 
     public int IdentifyCount => Volatile.Read(ref _identifies);
 
@@ -106,6 +207,7 @@ public sealed class FakeGateway
             var seq = ++session.Seq;
             var frame = Frame(0, data, seq, eventName);
             session.Log.Add((seq, frame));
+            TrimLog(session);
             var conn = session.Connection;
             if (conn is { Open: true })
             {
@@ -182,7 +284,7 @@ public sealed class FakeGateway
     /// <summary>Closes the current connection with a close code (4000 → resume, 4004/4014 → fatal, 4007/4009 → new session).</summary>
     public async Task CloseAsync(int code, string reason = "")
     {
-        if (code is 4007 or 4009 && _current is { } s)
+        if (code is 4003 or 4005 or 4007 or 4009 or 1000 or 1001 && _current is { } s)
         {
             _sessions.TryRemove(s.Id, out _);
         }
@@ -230,6 +332,7 @@ public sealed class FakeGateway
         }
 
         ConnectUrls.Enqueue(http.Request.Path + http.Request.QueryString);
+        ConnectUserAgents.Enqueue(http.Request.Headers.UserAgent.ToString());
         using var ws = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var conn = new Connection(ws, http, http.Request.Path);
         lock (_connections)
@@ -247,7 +350,18 @@ public sealed class FakeGateway
                 return;
             }
 
-            await conn.SendAsync(Frame(10, new JsonObject { ["heartbeat_interval"] = _server.Options.HeartbeatIntervalMs }, null, null)).ConfigureAwait(false);
+            if (!WithholdHello)
+            {
+                await conn.SendAsync(Frame(10, new JsonObject { ["heartbeat_interval"] = _server.Options.HeartbeatIntervalMs }, null, null)).ConfigureAwait(false);
+            }
+
+            conn.LastHeartbeatAt = _server.Options.TimeProvider.GetUtcNow();
+            if (_server.Options.CloseOnMissedHeartbeats)
+            {
+                var interval = TimeSpan.FromMilliseconds(_server.Options.HeartbeatIntervalMs);
+                conn.Watchdog = _server.Options.TimeProvider.CreateTimer(_ => CheckHeartbeat(conn, interval), null, interval, interval);
+            }
+
             await ReceiveLoopAsync(conn).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
@@ -255,9 +369,20 @@ public sealed class FakeGateway
         }
         finally
         {
+            conn.Watchdog?.Dispose();
             conn.Open = false;
             conn.Finished = true;
             Pulse();
+        }
+    }
+
+    private void CheckHeartbeat(Connection conn, TimeSpan interval)
+    {
+        // Discord closes a connection whose heartbeat is overdue; half an interval of grace covers the client's jitter
+        if (conn.Open && _server.Options.TimeProvider.GetUtcNow() - conn.LastHeartbeatAt > interval * 1.5)
+        {
+            Interlocked.Increment(ref _missedHeartbeatCloses);
+            _ = conn.CloseAsync(4000, "Heartbeat missed.");
         }
     }
 
@@ -275,9 +400,16 @@ public sealed class FakeGateway
                 {
                     if (!conn.ServerClosed)
                     {
+                        var code = (int?)result.CloseStatus ?? 1005;
                         lock (_clientCloseCodes)
                         {
-                            _clientCloseCodes.Add((int?)result.CloseStatus ?? 1005);
+                            _clientCloseCodes.Add(code);
+                        }
+
+                        // a client close with 1000/1001 ends the session on Discord's side: it cannot be resumed
+                        if (code is 1000 or 1001 && conn.Session is { } ended)
+                        {
+                            _sessions.TryRemove(ended.Id, out _);
                         }
                     }
 
@@ -298,17 +430,53 @@ public sealed class FakeGateway
             }
             while (!result.EndOfMessage);
 
-            var node = JsonNode.Parse(ms.ToArray())!.AsObject();
-            var op = node["op"]!.GetValue<int>();
-            var d = node["d"]?.DeepClone();
-            lock (_received)
+            JsonObject node;
+            try
             {
-                _received.Add(new GatewayReceived(op, d, conn.Path, _server.Options.TimeProvider.GetUtcNow()));
+                node = JsonNode.Parse(ms.ToArray())!.AsObject();
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                Violation("gateway payload is not a JSON object");
+                await conn.CloseAsync(4002, "Error while decoding payload.").ConfigureAwait(false);
+                return;
+            }
+
+            var op = node["op"]?.GetValue<int>() ?? -1;
+            var d = node["d"]?.DeepClone();
+            var now = _server.Options.TimeProvider.GetUtcNow();
+            if (_server.Options.RecordHistory || op != 1)
+            {
+                lock (_received)
+                {
+                    _received.Add(new GatewayReceived(op, d, conn.Path, now));
+                }
+            }
+
+            conn.Sent.Enqueue(now);
+            while (conn.Sent.TryPeek(out var first) && first + TimeSpan.FromSeconds(60) <= now)
+            {
+                conn.Sent.TryDequeue(out _);
+            }
+
+            if (conn.Sent.Count > _server.Options.GatewaySendsPerMinute)
+            {
+                Violation($"more than {_server.Options.GatewaySendsPerMinute} gateway sends in 60 s");
+                await conn.CloseAsync(4008, "Rate limited.").ConfigureAwait(false);
+                return;
+            }
+
+            if (conn.Session is null && op is not (1 or 2 or 6))
+            {
+                Violation($"op {op} sent before IDENTIFY");
+                await conn.CloseAsync(4003, "Not authenticated.").ConfigureAwait(false);
+                return;
             }
 
             switch (op)
             {
                 case 1:
+                    conn.LastHeartbeatAt = now;
                     Interlocked.Increment(ref _heartbeats);
                     if (!WithholdAcks)
                     {
@@ -317,10 +485,20 @@ public sealed class FakeGateway
 
                     break;
                 case 2:
-                    await IdentifyAsync(conn, d!.AsObject()).ConfigureAwait(false);
+                    Interlocked.Increment(ref _identifies);
+                    if (!WithholdReady)
+                    {
+                        await IdentifyAsync(conn, d!.AsObject()).ConfigureAwait(false);
+                    }
+
                     break;
                 case 6:
-                    await ResumeAsync(conn, d!.AsObject()).ConfigureAwait(false);
+                    Interlocked.Increment(ref _resumes);
+                    if (!WithholdReady)
+                    {
+                        await ResumeAsync(conn, d!.AsObject()).ConfigureAwait(false);
+                    }
+
                     break;
             }
 
@@ -330,7 +508,6 @@ public sealed class FakeGateway
 
     private async Task IdentifyAsync(Connection conn, JsonObject d)
     {
-        Interlocked.Increment(ref _identifies);
         if (d["token"]?.GetValue<string>() != _server.Options.Token)
         {
             await conn.CloseAsync(4004, "Authentication failed.").ConfigureAwait(false);
@@ -348,6 +525,28 @@ public sealed class FakeGateway
         {
             await conn.CloseAsync(4005, "Already authenticated.").ConfigureAwait(false);
             return;
+        }
+
+        var shardId = d["shard"] is JsonArray sh && sh.Count == 2 ? sh[0]!.GetValue<int>() : 0;
+        lock (_budgetLock)
+        {
+            var now = _server.Options.TimeProvider.GetUtcNow();
+            RenewBudget(now);
+            if (_sessionStartRemaining <= 0)
+            {
+                Violation("IDENTIFY with no session starts left (Discord resets the bot token)");
+                _ = conn.CloseAsync(4004, "Authentication failed.");
+                return;
+            }
+
+            _sessionStartRemaining--;
+            var bucket = shardId % Math.Max(1, _server.Options.MaxConcurrency);
+            if (_lastIdentifyByBucket.TryGetValue(bucket, out var last) && now - last < TimeSpan.FromSeconds(5))
+            {
+                Interlocked.Increment(ref _identifySpacingViolations);
+            }
+
+            _lastIdentifyByBucket[bucket] = now;
         }
 
         var session = new Session(Guid.NewGuid().ToString("N"));
@@ -402,7 +601,6 @@ public sealed class FakeGateway
 
     private async Task ResumeAsync(Connection conn, JsonObject d)
     {
-        Interlocked.Increment(ref _resumes);
         var sessionId = d["session_id"]?.GetValue<string>();
         var seq = d["seq"]?.GetValue<int?>() ?? 0;
         if (d["token"]?.GetValue<string>() != _server.Options.Token || sessionId is null || !_sessions.TryGetValue(sessionId, out var session))
@@ -440,14 +638,23 @@ public sealed class FakeGateway
         }
     }
 
-    private static async Task AppendAndSendAsync(Session session, string name, JsonNode data)
+    private async Task AppendAndSendAsync(Session session, string name, JsonNode data)
     {
         var seq = ++session.Seq;
         var frame = Frame(0, data, seq, name);
         session.Log.Add((seq, frame));
+        TrimLog(session);
         if (session.Connection is { Open: true } conn)
         {
             await conn.SendAsync(frame).ConfigureAwait(false);
+        }
+    }
+
+    private void TrimLog(Session session)
+    {
+        if (!_server.Options.RecordHistory && session.Log.Count > 2000)
+        {
+            session.Log.RemoveRange(0, session.Log.Count - 2000);
         }
     }
 
@@ -515,6 +722,9 @@ public sealed class FakeGateway
         public volatile bool Open = true;
         public volatile bool Ready;
         public volatile bool ServerClosed;
+        public DateTimeOffset LastHeartbeatAt;
+        public ITimer? Watchdog;
+        public ConcurrentQueue<DateTimeOffset> Sent { get; } = new();
         public Session? Session { get; set; }
 
         public async Task SendAsync(byte[] frame)

@@ -78,13 +78,20 @@ public sealed class FakeInteraction
 {
     private readonly TaskCompletionSource<FakeInteractionCallback> _callback = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal FakeInteraction(ulong id, string token, int type, JsonObject payload)
+    internal FakeInteraction(ulong id, string token, int type, JsonObject payload, DateTimeOffset createdAt)
     {
         Id = id;
         Token = token;
         Type = type;
         Payload = payload;
+        CreatedAt = createdAt;
     }
+
+    /// <summary>When the interaction was created (fake Discord's clock): the 3 s callback window and the 15 min token run from here.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Callbacks rejected after the first (40060), too late (10062) or of the wrong type.</summary>
+    public ConcurrentQueue<(int Type, int Code)> RejectedCallbacks { get; } = new();
 
     public ulong Id { get; }
 
@@ -119,6 +126,8 @@ public sealed class FakeInteractions
     private readonly FakeDiscordServer _server;
     private readonly ConcurrentDictionary<ulong, FakeInteraction> _byId = new();
     private readonly ConcurrentDictionary<string, FakeInteraction> _byToken = new();
+
+    private long _injected;
 
     internal FakeInteractions(FakeDiscordServer server) => _server = server;
 
@@ -272,7 +281,17 @@ public sealed class FakeInteractions
             payload["message"] = message;
         }
 
-        var interaction = new FakeInteraction(id, token, type, payload);
+        var interaction = new FakeInteraction(id, token, type, payload, o.TimeProvider.GetUtcNow());
+        if (!o.RecordHistory && Interlocked.Increment(ref _injected) % 100 == 0)
+        {
+            // forget interactions whose token has expired, so a soak does not grow the fake
+            foreach (var old in _byId.Values.Where(x => o.TimeProvider.GetUtcNow() - x.CreatedAt > o.InteractionTokenLifetime + TimeSpan.FromMinutes(1)).ToList())
+            {
+                _byId.TryRemove(old.Id, out _);
+                _byToken.TryRemove(old.Token, out _);
+            }
+        }
+
         _byId[id] = interaction;
         _byToken[token] = interaction;
         interaction.DispatchedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();

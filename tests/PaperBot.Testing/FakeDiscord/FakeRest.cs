@@ -37,7 +37,7 @@ public sealed partial class FakeRest
     private readonly Dictionary<string, FakeBucketConfig> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BucketState> _state = new(StringComparer.Ordinal);
     private readonly Queue<DateTimeOffset> _globalWindow = new();
-    private readonly ConcurrentQueue<(string Route, int Status)> _scriptedFailures = new();
+    private readonly ConcurrentQueue<(string Route, int Status, JsonObject? Body)> _scriptedFailures = new();
     private readonly ConcurrentQueue<(string Route, TimeSpan RetryAfter, bool Global)> _scripted429s = new();
     private readonly object _lock = new();
     private readonly Random _random;
@@ -47,6 +47,7 @@ public sealed partial class FakeRest
     private DateTimeOffset _globalLockAnnouncedAt;
     private readonly Dictionary<string, DateTimeOffset> _retryNotBefore = new(StringComparer.Ordinal);
     private int _inFlight;
+    private long _decisions;
 
     internal FakeRest(FakeDiscordServer server)
     {
@@ -122,6 +123,48 @@ public sealed partial class FakeRest
     /// <summary>Message sends (create/edit/callback 4/7/follow-ups) whose JSON had no allowed_mentions.</summary>
     public int SendsWithoutAllowedMentions { get; private set; }
 
+    /// <summary>Request bodies this fake checked against Discord's OpenAPI spec and extra rules.</summary>
+    public int SpecValidated => Volatile.Read(ref _specValidated);
+
+    /// <summary>Bodies Discord would reject (spec or rule), sent without the <see cref="ExpectInvalidHeader"/> header. Any left
+    /// when the fake is disposed fail the test.</summary>
+    public IReadOnlyList<string> Violations
+    {
+        get
+        {
+            lock (_violations)
+            {
+                return [.. _violations];
+            }
+        }
+    }
+
+    /// <summary>Returns and clears <see cref="Violations"/>, for tests that make the client send an invalid body on purpose:
+    /// they no longer count in the run's <c>discord-spec</c> line.</summary>
+    public IReadOnlyList<string> TakeViolations()
+    {
+        var v = DrainViolations();
+        DiscordSpecReport.Acknowledge(v.Count);
+        return v;
+    }
+
+    internal IReadOnlyList<string> DrainViolations()
+    {
+        lock (_violations)
+        {
+            var v = _violations.ToList();
+            _violations.Clear();
+            return v;
+        }
+    }
+
+    /// <summary>A request carrying this header is meant to be invalid (tests of the fake itself): it is answered the same but
+    /// not counted as a violation.</summary>
+    public const string ExpectInvalidHeader = "X-Fake-Expect-Invalid";
+
+    private readonly List<string> _violations = [];
+    private int _specValidated;
+
     public IReadOnlyList<FakeRestRequest> Requests
     {
         get
@@ -164,9 +207,15 @@ public sealed partial class FakeRest
     public void RateLimitNext(string route, TimeSpan retryAfter, bool global = false) => _scripted429s.Enqueue((route, retryAfter, global));
 
     /// <summary>The next request to <paramref name="route"/> is answered with <paramref name="status"/> (e.g. 500, 502, 401).</summary>
-    public void FailNext(string route, int status) => _scriptedFailures.Enqueue((route, status));
+    public void FailNext(string route, int status) => _scriptedFailures.Enqueue((route, status, null));
+
+    /// <summary>The next request to <paramref name="route"/> is answered with <paramref name="status"/> and this JSON body.</summary>
+    public void FailNext(string route, int status, JsonObject body) => _scriptedFailures.Enqueue((route, status, body));
 
     public IEnumerable<FakeRestRequest> RequestsTo(string route) => Requests.Where(r => r.Route == route);
+
+    /// <summary>Requests received (also counted when <see cref="FakeDiscordOptions.RecordHistory"/> is off).</summary>
+    public int RequestCount { get; private set; }
 
     internal async Task HandleAsync(HttpContext http)
     {
@@ -238,14 +287,62 @@ public sealed partial class FakeRest
             {
                 Record(http, path, route.Name, body, f.Status, now);
                 AddBucketHeaders(http, decision);
-                await WriteJson(http, f.Status, f.Status >= 500
+                await WriteJson(http, f.Status, f.Body?.DeepClone() ?? (f.Status >= 500
                     ? new JsonObject { ["message"] = "500: Internal Server Error", ["code"] = 0 }
-                    : new JsonObject { ["message"] = f.Status == 401 ? "401: Unauthorized" : "403: Forbidden", ["code"] = f.Status == 403 ? 50013 : 0 }).ConfigureAwait(false);
+                    : new JsonObject { ["message"] = f.Status == 401 ? "401: Unauthorized" : "403: Forbidden", ["code"] = f.Status == 403 ? 50013 : 0 })).ConfigureAwait(false);
                 return;
             }
 
-            var json = string.IsNullOrEmpty(body) ? null : JsonNode.Parse(body);
-            var (status, response) = route.Handler(match, json);
+            JsonNode? json = null;
+            var expectInvalid = http.Request.Headers.ContainsKey(ExpectInvalidHeader);
+            if (!string.IsNullOrEmpty(body))
+            {
+                try
+                {
+                    json = JsonNode.Parse(body);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    Reject(route, "body is not JSON", expectInvalid);
+                    Record(http, path, route.Name, body, 400, now);
+                    await WriteJson(http, 400, new JsonObject { ["message"] = "The request body contains invalid JSON.", ["code"] = 50109 }).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            if (http.Request.Method is "POST" or "PATCH" or "PUT" && DiscordSpec.Instance.Validate(http.Request.Method, path, json) is { } specErrors)
+            {
+                Interlocked.Increment(ref _specValidated);
+                DiscordSpecReport.CountValidated();
+                var ruleError = specErrors.Count == 0 ? DiscordRules.Check(route.Name, json) : null;
+                if (specErrors.Count > 0 || ruleError is not null)
+                {
+                    var answer = ruleError ?? DiscordSpec.FormError(specErrors);
+                    Reject(route, specErrors.Count > 0 ? string.Join("; ", specErrors) : answer.ToJsonString(), expectInvalid);
+                    Record(http, path, route.Name, body, 400, now);
+                    AddBucketHeaders(http, decision);
+                    await WriteJson(http, 400, answer).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            int status;
+            JsonNode? response;
+            try
+            {
+                (status, response) = route.Handler(match, json);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or NullReferenceException or OverflowException or ArgumentException)
+            {
+                // a field of the wrong type: Discord answers 400, never 500
+                (status, response) = (400, FormError("_root", "BASE_TYPE_BAD_TYPE", "A field has the wrong type: " + ex.GetType().Name));
+            }
+
+            if (status == 400 && response?["code"]?.GetValue<int>() is 50035 or 50006)
+            {
+                Reject(route, response.ToJsonString(), expectInvalid);
+            }
+
             Record(http, path, route.Name, body, status, now);
             AddBucketHeaders(http, decision);
             if (response is null)
@@ -260,6 +357,22 @@ public sealed partial class FakeRest
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    private void Reject(Route route, string why, bool expected)
+    {
+        if (expected)
+        {
+            return;
+        }
+
+        var what = $"{route.Method} {route.Name}: {why}";
+        lock (_violations)
+        {
+            _violations.Add(what);
+        }
+
+        DiscordSpecReport.CountViolation(what);
     }
 
     private Decision Decide(Route route, string major, DateTimeOffset now, string identity)
@@ -324,6 +437,14 @@ public sealed partial class FakeRest
 
             var config = _buckets[route.Name];
             var key = config.Hash + ":" + major;
+            if (!_server.Options.RecordHistory && ++_decisions % 1000 == 0)
+            {
+                // soak mode: forget buckets that reset long ago (each interaction has its own), so the fake stays flat
+                foreach (var stale in _state.Where(kv => kv.Value.ResetAt is { } at && at < now - TimeSpan.FromMinutes(1)).Select(kv => kv.Key).ToList())
+                {
+                    _state.Remove(stale);
+                }
+            }
             if (!_state.TryGetValue(key, out var state))
             {
                 state = new BucketState { Remaining = config.Limit };
@@ -430,18 +551,33 @@ public sealed partial class FakeRest
         var r = new FakeRestRequest(http.Request.Method, path, route, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, status, at);
         lock (_requests)
         {
-            _requests.Add(r);
+            if (_server.Options.RecordHistory)
+            {
+                _requests.Add(r);
+            }
+
+            RequestCount++;
         }
     }
 
     // ---- route handlers -------------------------------------------------------------------------------------------
 
-    private (int, JsonNode?) GatewayBot(Match m, JsonNode? body) => (200, new JsonObject
+    private (int, JsonNode?) GatewayBot(Match m, JsonNode? body)
     {
-        ["url"] = _server.GatewayUrl,
-        ["shards"] = 1,
-        ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = 1 },
-    });
+        var limit = _server.Gateway.SessionStartLimit;
+        return (200, new JsonObject
+        {
+            ["url"] = _server.GatewayUrl,
+            ["shards"] = 1,
+            ["session_start_limit"] = new JsonObject
+            {
+                ["total"] = limit.Total,
+                ["remaining"] = limit.Remaining,
+                ["reset_after"] = (long)Math.Max(0, limit.ResetAfter.TotalMilliseconds),
+                ["max_concurrency"] = limit.MaxConcurrency,
+            },
+        });
+    }
 
     private (int, JsonNode?) ApplicationMe(Match m, JsonNode? body) => (200, new JsonObject
     {
@@ -464,7 +600,10 @@ public sealed partial class FakeRest
         }
 
         var msg = NewMessage(ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), body!.AsObject(), null);
-        CreatedMessages.Enqueue(msg);
+        if (_server.Options.RecordHistory)
+        {
+            CreatedMessages.Enqueue(msg);
+        }
         return (200, msg);
     }
 
@@ -564,6 +703,29 @@ public sealed partial class FakeRest
             return (400, FormError("type", "BASE_TYPE_CHOICES", "Value must be one of {1, 4, 5, 6, 7, 8, 9}."));
         }
 
+        if (_server.Options.TimeProvider.GetUtcNow() - interaction.CreatedAt > _server.Options.InteractionCallbackWindow)
+        {
+            interaction.RejectedCallbacks.Enqueue((type, 10062));
+            return (404, new JsonObject { ["message"] = "Unknown interaction", ["code"] = 10062 });
+        }
+
+        // which callbacks fit which interaction: ping → pong; command → message, deferral, modal; component → also the
+        // message updates; autocomplete → choices only; modal submit → no modal
+        var fits = interaction.Type switch
+        {
+            1 => type == 1,
+            2 => type is 4 or 5 or 9,
+            3 => type is 4 or 5 or 6 or 7 or 9,
+            4 => type == 8,
+            5 => type is 4 or 5 or 6 or 7,
+            _ => false,
+        };
+        if (!fits)
+        {
+            interaction.RejectedCallbacks.Enqueue((type, 50035));
+            return (400, FormError("type", "INTERACTION_CALLBACK_TYPE_INVALID", $"Callback type {type} is not valid for an interaction of type {interaction.Type}."));
+        }
+
         var data = body?["data"];
         if (type is 4 or 7 && Validate(data) is { } error)
         {
@@ -573,6 +735,7 @@ public sealed partial class FakeRest
         var cb = new FakeInteractionCallback(type, data?.DeepClone(), _server.Options.TimeProvider.GetUtcNow(), Stopwatch.GetTimestamp());
         if (!interaction.TrySetCallback(cb))
         {
+            interaction.RejectedCallbacks.Enqueue((type, 40060));
             return (400, new JsonObject { ["message"] = "Interaction has already been acknowledged.", ["code"] = 40060 });
         }
 
@@ -597,6 +760,11 @@ public sealed partial class FakeRest
     private (int, JsonNode?) EditOriginal(Match m, JsonNode? body)
     {
         var interaction = WebhookInteraction(m);
+        if (CheckToken(interaction) is { } expired)
+        {
+            return expired;
+        }
+
         if (interaction?.OriginalMessage is not { } msg)
         {
             return (404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 });
@@ -619,6 +787,11 @@ public sealed partial class FakeRest
     private (int, JsonNode?) DeleteOriginal(Match m, JsonNode? body)
     {
         var interaction = WebhookInteraction(m);
+        if (CheckToken(interaction) is { } expired)
+        {
+            return expired;
+        }
+
         if (interaction?.OriginalMessage is null)
         {
             return (404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 });
@@ -631,6 +804,11 @@ public sealed partial class FakeRest
     private (int, JsonNode?) Followup(Match m, JsonNode? body)
     {
         var interaction = WebhookInteraction(m);
+        if (CheckToken(interaction) is { } expired)
+        {
+            return expired;
+        }
+
         if (interaction is null)
         {
             return (404, new JsonObject { ["message"] = "Unknown Webhook", ["code"] = 10015 });
@@ -655,6 +833,11 @@ public sealed partial class FakeRest
     private (int, JsonNode?) EditFollowup(Match m, JsonNode? body)
     {
         var interaction = WebhookInteraction(m);
+        if (CheckToken(interaction) is { } expired)
+        {
+            return expired;
+        }
+
         var msg = interaction?.Followups.FirstOrDefault(f => f["id"]!.GetValue<string>() == m.Groups[3].Value);
         if (msg is null)
         {
@@ -712,6 +895,28 @@ public sealed partial class FakeRest
 
     private FakeInteraction? WebhookInteraction(Match m)
         => m.Groups[1].Value == Id(_server.Options.ApplicationId) ? _server.Interactions.FindByToken(Uri.UnescapeDataString(m.Groups[2].Value)) : null;
+
+    /// <summary>Interaction tokens live 15 minutes: later webhook calls get 401 50027 Invalid Webhook Token.</summary>
+    private (int, JsonNode?)? Expired(FakeInteraction? interaction)
+        => interaction is not null && _server.Options.TimeProvider.GetUtcNow() - interaction.CreatedAt > _server.Options.InteractionTokenLifetime
+            ? (401, new JsonObject { ["message"] = "Invalid Webhook Token", ["code"] = 50027 })
+            : null;
+
+    /// <summary>Webhook calls refused because the interaction token had expired.</summary>
+    public int ExpiredTokenCalls => Volatile.Read(ref _expiredTokenCalls);
+
+    private int _expiredTokenCalls;
+
+    private (int, JsonNode?)? CheckToken(FakeInteraction? interaction)
+    {
+        if (Expired(interaction) is { } expired)
+        {
+            Interlocked.Increment(ref _expiredTokenCalls);
+            return expired;
+        }
+
+        return null;
+    }
 
     /// <summary>Discord's checks for message bodies (subset): content 2000, 10 embeds, 6000 embed characters, 5 rows; records missing allowed_mentions.</summary>
     private JsonObject? Validate(JsonNode? body)
@@ -800,7 +1005,10 @@ public sealed partial class FakeRest
             msg["application_id"] = Id(_server.Options.ApplicationId);
         }
 
-        _messages[id] = msg;
+        if (_server.Options.RecordHistory)
+        {
+            _messages[id] = msg;
+        }
         return msg;
     }
 
