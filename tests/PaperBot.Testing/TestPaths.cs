@@ -1,6 +1,6 @@
 namespace PaperBot.Testing;
 
-/// <summary>Locates the repository root , the fixtures in tests/Fixtures and the read-only ../shared benchmarks.</summary>
+/// <summary>Locates the repository root, the fixtures in tests/Fixtures and the read-only ../shared benchmarks.</summary>
 public static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
