@@ -24,7 +24,11 @@ public sealed class DatabaseRouter : IDisposable
     private readonly StorageOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
+    /// <summary>
+    /// Waits for another OS process (its lock, its socket) are real time, whatever clock the application injects:
+    /// a test's FakeTimeProvider must not freeze them.
+    /// </summary>
+    private static readonly TimeProvider RealTime = TimeProvider.System;
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private Role _role;
@@ -38,8 +42,7 @@ public sealed class DatabaseRouter : IDisposable
         LiteDbRawRecords records,
         Core.Search.Indexing.LuceneSearchService search,
         IOptions<StorageOptions> options,
-        ILoggerFactory loggers,
-        TimeProvider time)
+        ILoggerFactory loggers)
     {
         _context = context;
         _store = store;
@@ -49,7 +52,6 @@ public sealed class DatabaseRouter : IDisposable
         _options = options.Value;
         _loggers = loggers;
         _logger = loggers.CreateLogger<DatabaseRouter>();
-        _time = time;
     }
 
     private enum Role
@@ -139,7 +141,7 @@ public sealed class DatabaseRouter : IDisposable
                 return _role;
             }
 
-            var started = _time.GetTimestamp();
+            var started = RealTime.GetTimestamp();
             while (true)
             {
                 if (_context.ReadOnly)
@@ -165,7 +167,7 @@ public sealed class DatabaseRouter : IDisposable
                         return _role;
                     }
 
-                    var waited = _time.GetElapsedTime(started);
+                    var waited = RealTime.GetElapsedTime(started);
                     if (waited >= _options.WaitForOwner)
                     {
                         throw new PaperStoreException(
@@ -175,7 +177,7 @@ public sealed class DatabaseRouter : IDisposable
                     }
 
                     // The owner is a one-off command that finishes in moments, or one about to share: try again shortly.
-                    Task.Delay(TimeSpan.FromMilliseconds(50), _time).GetAwaiter().GetResult();
+                    Task.Delay(TimeSpan.FromMilliseconds(50), RealTime).GetAwaiter().GetResult();
                 }
             }
         }
@@ -211,7 +213,7 @@ public sealed class DatabaseRouter : IDisposable
 
         try
         {
-            await Task.Delay(_options.ShareAfter, _time, _stopping.Token).ConfigureAwait(false);
+            await Task.Delay(_options.ShareAfter, RealTime, _stopping.Token).ConfigureAwait(false);
             var server = await StoreServer.StartAsync(SocketPath, _store, _records, _search, _index, _loggers, _stopping.Token).ConfigureAwait(false);
             _logger.LogDebug("Sharing {Path} with other paperbot processes on {Socket}", _context.DatabasePath, SocketPath);
             return server;

@@ -24,8 +24,9 @@ T0=$(now)
 ( "$PB" --db c.db ingest b.jsonl --json > b.out 2> b.err; echo "b $? $(now)" >> done.txt ) &
 SEEN_A=""; SEEN_B=""
 while [ -z "$SEEN_A" ] || [ -z "$SEEN_B" ]; do
-  [ -z "$SEEN_A" ] && "$PB" --db c.db search "$TA" --top 20 --json 2>/dev/null | grep -q "\"$IA\"" && SEEN_A=$(now)
-  [ -z "$SEEN_B" ] && "$PB" --db c.db search "$TB" --top 20 --json 2>/dev/null | grep -q "\"$IB\"" && SEEN_B=$(now)
+  # (output captured first: with pipefail, grep -q closing the pipe early would fail the pipeline)
+  if [ -z "$SEEN_A" ]; then R=$("$PB" --db c.db search "$TA" --top 20 --json 2>/dev/null); [[ "$R" == *"\"$IA\""* ]] && SEEN_A=$(now); fi
+  if [ -z "$SEEN_B" ]; then R=$("$PB" --db c.db search "$TB" --top 20 --json 2>/dev/null); [[ "$R" == *"\"$IB\""* ]] && SEEN_B=$(now); fi
   sleep 0.2
 done
 while [ "$(wc -l < done.txt 2>/dev/null || echo 0)" -lt 2 ]; do sleep 0.2; done
