@@ -31,7 +31,7 @@ while [ -z "$SEEN_A" ] || [ -z "$SEEN_B" ]; do
 done
 while [ "$(wc -l < done.txt 2>/dev/null || echo 0)" -lt 2 ]; do sleep 0.2; done
 STATS=$("$PB" --db c.db stats --json 2>/dev/null)
-kill -INT $BOT; wait $BOT
+kill -TERM $BOT; wait $BOT  # (a background job ignores SIGINT in a script)
 python3 - "$T0" "$SEEN_A" "$SEEN_B" "$STATS" <<'PY'
 import json, sys
 t0, sa, sb, stats = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), json.loads(sys.argv[4])
