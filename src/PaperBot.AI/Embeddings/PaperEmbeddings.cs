@@ -5,6 +5,7 @@ using PaperBot.AI.Budget;
 using PaperBot.AI.Configuration;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
+using PaperBot.Core.Progress;
 
 namespace PaperBot.AI.Embeddings;
 
@@ -33,11 +34,12 @@ public sealed class PaperEmbeddings(
     public static string TextOf(Paper p) => (p.Title.Trim() + ". " + p.Abstract.Trim()).Trim();
 
     /// <summary>Embeds the given papers now (skipping those already embedded at their current revision).</summary>
-    public async Task<int> EmbedAsync(IEnumerable<Paper> papers, CancellationToken ct)
+    public async Task<int> EmbedAsync(IEnumerable<Paper> papers, CancellationToken ct, IProgress<WorkProgress>? progress = null)
     {
         var todo = papers.Where(p => records.Get(p.Id) is not { } r || r.Revision != p.Revision || r.Model != Model).ToList();
         var o = options.Value;
         var done = 0;
+        progress?.Report(new WorkProgress("embedding", 0, todo.Count));
         foreach (var batch in todo.Chunk(o.BatchSize))
         {
             var vectors = await generator.GenerateAsync(batch.Select(TextOf), cancellationToken: ct).ConfigureAwait(false);
@@ -50,13 +52,17 @@ public sealed class PaperEmbeddings(
             }
 
             done += batch.Length;
+            progress?.Report(new WorkProgress("embedding", done, todo.Count));
         }
 
         return done;
     }
 
     /// <summary>Loads stored vectors, then embeds every paper that changed since the last sync. Returns papers embedded.</summary>
-    public async Task<int> BackfillAsync(CancellationToken ct)
+    public Task<int> BackfillAsync(CancellationToken ct) => BackfillAsync(null, ct);
+
+    /// <inheritdoc cref="BackfillAsync(CancellationToken)"/>
+    public async Task<int> BackfillAsync(IProgress<WorkProgress>? progress, CancellationToken ct)
     {
         await _sync.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -81,7 +87,7 @@ public sealed class PaperEmbeddings(
             }
 
             var changed = _syncedRevision < 0 ? store.All() : store.ChangedSince(_syncedRevision);
-            var n = await EmbedAsync(changed, ct).ConfigureAwait(false);
+            var n = await EmbedAsync(changed, ct, progress).ConfigureAwait(false);
             foreach (var id in store.DeletedSince(Math.Max(0, _syncedRevision)))
             {
                 records.Delete(id);

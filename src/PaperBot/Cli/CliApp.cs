@@ -1,3 +1,8 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -5,28 +10,40 @@ using PaperBot.Hosting;
 
 namespace PaperBot.Cli;
 
-/// <summary>Entry point: builds the host, finds the verb, runs it. Errors go to stderr with a non-zero exit.</summary>
+/// <summary>
+/// Entry point. Declares the verbs (<see cref="CliVerbs"/>) on a System.CommandLine root, parses, and runs the chosen
+/// verb; only a verb that runs builds the host. Exit codes: 0 success, 1 error, 2 usage, 3 configuration, 4 fatal
+/// gateway close (run), 130 Ctrl+C. Errors are one line on stderr ("error: …" / "configuration error: …").
+/// </summary>
 public static class CliApp
 {
-    /// <summary>Options that take no value, for every command.</summary>
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "json", "help", "verbose", "no-progress", "force", "read-only", "replace",
-    };
+    public const int Usage = 2;
+    public const int ConfigurationError = 3;
+    public const int Cancelled = 130;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null)
     {
-        stdout ??= Console.Out;
-        stderr ??= Console.Error;
-        CliArgs parsed;
-        try
+        var console = new CliConsole(stdout ?? Console.Out, stderr ?? Console.Error);
+        var db = CliOptions.Db();
+        var config = CliOptions.Config();
+        var readOnly = CliOptions.ReadOnly();
+        var root = new RootCommand("PaperBot: a research-paper assistant for Discord (search, answers with citations, daily trending posts).")
         {
-            parsed = CliArgs.Parse(args, Flags);
+            db,
+            config,
+            readOnly,
+        };
+        root.SetAction(ShowHelp);
+        var runtime = new Runtime(console, db, config, readOnly, configure);
+        foreach (var verb in CliVerbs.All())
+        {
+            root.Add(ToCommand(verb, runtime));
         }
-        catch (CliUsageException ex)
+
+        var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            return 2;
+            return await ReportUsageErrorAsync(parsed, console.Error);
         }
 
         using var cts = new CancellationTokenSource();
@@ -38,47 +55,43 @@ public static class CliApp
         Console.CancelKeyPress += onCancel;
         try
         {
-            using var host = PaperBotHost.Build(parsed, stdout, stderr, configure);
-            var commands = host.Services.GetServices<ICliCommand>().ToList();
-            var (command, consumed) = Match(commands, parsed.Positionals);
-            if (command is null || parsed.Has("help") && parsed.Positionals.Count == 0)
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                await PrintHelpAsync(commands, parsed.Positionals, stdout, stderr, command is null && parsed.Positionals.Count > 0);
-                return parsed.Positionals.Count == 0 ? 0 : 2;
-            }
-
-            parsed.Positionals.RemoveRange(0, consumed);
-            if (parsed.Has("help"))
-            {
-                await stdout.WriteLineAsync($"usage: paperbot {command.Usage}\n\n{command.Summary}");
-                return 0;
-            }
-
-            return await command.ExecuteAsync(parsed, cts.Token);
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C is handled here (exit 130, and `run` waits for work in flight), not by a fixed timeout.
+                ProcessTerminationTimeout = null,
+            }, cts.Token);
         }
         catch (CliUsageException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
-            return 2;
+            await console.Error.WriteLineAsync($"error: {ex.Message}");
+            return Usage;
+        }
+        catch (ConfigurationErrorException ex)
+        {
+            await console.Error.WriteLineAsync($"configuration error: {ex.Message}");
+            return ConfigurationError;
         }
         catch (OptionsValidationException ex)
         {
-            await stderr.WriteLineAsync($"configuration error: {string.Join("; ", ex.Failures)}");
-            return 3;
+            await console.Error.WriteLineAsync($"configuration error: {string.Join("; ", ex.Failures)}");
+            return ConfigurationError;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync("cancelled");
-            return 130;
+            await console.Error.WriteLineAsync("cancelled");
+            return Cancelled;
         }
         catch (PaperBot.Core.Papers.PaperStoreException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
+            await console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
         catch (UserFacingException ex)
         {
-            await stderr.WriteLineAsync($"error: {ex.Message}");
+            await console.Error.WriteLineAsync($"error: {ex.Message}");
             return 1;
         }
         finally
@@ -87,39 +100,139 @@ public static class CliApp
         }
     }
 
-    private static (ICliCommand? Command, int Consumed) Match(IReadOnlyList<ICliCommand> commands, IReadOnlyList<string> positionals)
+    private sealed record Runtime(CliConsole Console, Option<string?> Db, Option<string?> Config, Option<bool> ReadOnly, Action<IHostApplicationBuilder>? Configure);
+
+    private static Command ToCommand(CliVerb verb, Runtime rt)
     {
-        // Longest verb first, so "eval beir" wins over a hypothetical "eval".
-        foreach (var c in commands.OrderByDescending(c => c.Name.Count(ch => ch == ' ')))
+        var command = new Command(verb.Name, verb.Description);
+        foreach (var s in verb.Symbols)
         {
-            var words = c.Name.Split(' ');
-            if (positionals.Count >= words.Length &&
-                words.Select((w, i) => string.Equals(w, positionals[i], StringComparison.OrdinalIgnoreCase)).All(x => x))
+            switch (s)
             {
-                return (c, words.Length);
+                case Argument a:
+                    command.Add(a);
+                    break;
+                case Option o:
+                    command.Add(o);
+                    break;
             }
         }
 
-        return (null, 0);
+        foreach (var child in verb.Children)
+        {
+            command.Add(ToCommand(child, rt));
+        }
+
+        if (verb.IsGroup)
+        {
+            command.SetAction(async (r, _) =>
+            {
+                await rt.Console.Error.WriteLineAsync(
+                    $"error: 'paperbot {verb.Name}' needs a command: {string.Join(", ", verb.Children.Select(c => c.Name))}\nRun 'paperbot {verb.Name} --help' for usage.");
+                return Usage;
+            });
+            return command;
+        }
+
+        command.SetAction((r, ct) => RunVerbAsync(verb, r, rt, ct));
+        return command;
     }
 
-    private static async Task PrintHelpAsync(IEnumerable<ICliCommand> commands, IReadOnlyList<string> positionals, TextWriter stdout, TextWriter stderr, bool unknown)
+    private static async Task<int> RunVerbAsync(CliVerb verb, ParseResult parsed, Runtime rt, CancellationToken ct)
     {
-        var w = unknown ? stderr : stdout;
-        if (unknown)
+        // Arguments first: a usage error never builds the host or touches the database.
+        var input = verb.Bind(parsed);
+        if (!verb.UsesHost)
         {
-            await w.WriteLineAsync($"error: unknown command '{string.Join(' ', positionals)}'\n");
+            await using var light = new ServiceCollection().AddSingleton(rt.Console).AddSingleton(TimeProvider.System).BuildServiceProvider();
+            return await verb.RunAsync(light, input, ct);
         }
 
-        await w.WriteLineAsync("usage: paperbot [--db PATH] <command> [options]\n\ncommands:");
-        foreach (var c in commands.OrderBy(c => c.Name, StringComparer.Ordinal))
+        // Before the host (and its console logger) exists: on a terminal, stderr is drawn through Spectre.
+        using var live = LiveStderr.Install(rt.Console);
+        using var host = PaperBotHost.Build(new PaperBotHostArgs(parsed.GetValue(rt.Db), parsed.GetValue(rt.Config), parsed.GetValue(rt.ReadOnly)), rt.Console, rt.Configure);
+        try
         {
-            await w.WriteLineAsync($"  {c.Name,-16} {c.Summary}");
+            return await verb.RunAsync(host.Services, input, ct);
+        }
+        catch (Exception ex) when (ConfigurationErrors.Describe(ex, host.Services.GetRequiredService<IConfiguration>()) is { } message)
+        {
+            throw new ConfigurationErrorException(message, ex);
+        }
+    }
+
+    private static int ShowHelp(ParseResult parsed)
+    {
+        new HelpAction().Invoke(parsed);
+        return 0;
+    }
+
+    /// <summary>
+    /// A usage error, one line ("unknown command 'x'", "unknown option --y", "--top must be …"), then the parser's typo
+    /// suggestions and where to find the usage. The first unknown word is reported: what follows it is usually its value.
+    /// </summary>
+    private static async Task<int> ReportUsageErrorAsync(ParseResult parsed, TextWriter error)
+    {
+        var command = parsed.CommandResult.Command;
+        var path = CommandPath(parsed.CommandResult);
+        if (parsed.UnmatchedTokens.Count > 0)
+        {
+            var token = parsed.UnmatchedTokens[0];
+            var what = token.StartsWith('-') ? $"unknown option {token}"
+                : command is RootCommand || command.Subcommands.Count > 0 ? $"unknown command '{token}'"
+                : $"unexpected argument '{token}'";
+            await error.WriteLineAsync($"error: {what}");
+            if (TypoSuggestions(parsed, token) is { Count: > 0 } suggestions)
+            {
+                await error.WriteLineAsync(suggestions.Count == 1
+                    ? $"Did you mean '{suggestions[0]}'?"
+                    : $"Did you mean one of: {string.Join(", ", suggestions)}?");
+            }
+        }
+        else
+        {
+            foreach (var e in parsed.Errors.Select(e => e.Message).Distinct())
+            {
+                await error.WriteLineAsync($"error: {e}");
+            }
         }
 
-        await w.WriteLineAsync("\nRun 'paperbot <command> --help' for a command's options.");
+        await error.WriteLineAsync($"Run '{path} --help' for usage.");
+        return Usage;
+    }
+
+    /// <summary>The parser's own typo corrections (System.CommandLine's ParseErrorAction) for one unknown token.</summary>
+    private static List<string> TypoSuggestions(ParseResult parsed, string token)
+    {
+        if (parsed.Action is not ParseErrorAction action)
+        {
+            return [];
+        }
+
+        action.ShowHelp = false;
+        action.ShowTypoCorrections = true;
+        var captured = new StringWriter();
+        parsed.Invoke(new InvocationConfiguration { Output = captured, Error = TextWriter.Null, EnableDefaultExceptionHandler = false });
+        // Output: "'<token>' was not matched. Did you mean one of the following?" then one suggestion per line.
+        var lines = captured.ToString().ReplaceLineEndings("\n").Split('\n');
+        var start = Array.FindIndex(lines, l => l.StartsWith($"'{token}'", StringComparison.Ordinal));
+        return start < 0 ? [] : lines.Skip(start + 1).TakeWhile(l => l.Length > 0 && !l.StartsWith('\'')).Select(l => l.Trim()).ToList();
+    }
+
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c && c.Command is not RootCommand)
+            {
+                names.Insert(0, c.Command.Name);
+            }
+        }
+
+        return string.Join(' ', ["paperbot", .. names]);
     }
 }
 
-/// <summary>An error whose message is meant for the user as is (no stack trace).</summary>
-public class UserFacingException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>A bad setting or settings file, already phrased for the user (file and key): exit code 3.</summary>
+public sealed class ConfigurationErrorException(string message, Exception? inner = null) : Exception(message, inner);

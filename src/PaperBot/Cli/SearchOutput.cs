@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,7 +9,7 @@ using PaperBot.Core.Search;
 
 namespace PaperBot.Cli;
 
-/// <summary>Shared output shapes of the search verbs (search, related): one JSON shape, one table layout.</summary>
+/// <summary>Shared output shapes of the paper verbs (search, related, trending, demo): one JSON shape, one table layout per kind.</summary>
 public static partial class SearchOutput
 {
     public static readonly JsonSerializerOptions Json = new()
@@ -34,31 +35,68 @@ public static partial class SearchOutput
         (h.Paper.Published ?? h.Paper.FeaturedOn)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         h.Paper.Upvotes);
 
-    /// <summary>Ranked hits as a table, then the snippet of each (why it matched).</summary>
-    public static string Table(IReadOnlyList<SearchHit> hits)
+    /// <summary>Ranked hits as a table, then the snippet of each (why it matched; matched words in bold).</summary>
+    public static async Task WriteHitsAsync(CliConsole console, IReadOnlyList<SearchHit> hits)
     {
-        var table = new TextTable()
-            .Column("#", rightAlign: true)
-            .Column("score", rightAlign: true)
-            .Column("date")
-            .Column("upvotes", rightAlign: true)
-            .Column("id")
-            .Column("title", maxWidth: 80);
+        var table = CliConsole.Table(("#", true), ("score", true), ("date", false), ("upvotes", true), ("id", false), ("title", false));
         for (var i = 0; i < hits.Count; i++)
         {
             var p = hits[i].Paper;
-            table.Row(i + 1, hits[i].Score, p.Published ?? p.FeaturedOn, p.Upvotes, p.Id, p.Title);
+            table.Row(i + 1, hits[i].Score, p.Published ?? p.FeaturedOn, p.Upvotes, p.Id, CliTableExtensions.Cut(p.Title, TitleWidth));
         }
 
-        var sb = new System.Text.StringBuilder(table.ToString());
-        if (hits.Any(h => !string.IsNullOrWhiteSpace(h.Snippet)))
+        await console.WriteAsync(table);
+        if (!hits.Any(h => !string.IsNullOrWhiteSpace(h.Snippet)))
         {
-            sb.Append("\nwhy:\n");
-            var width = hits.Count.ToString(CultureInfo.InvariantCulture).Length;
+            return;
+        }
+
+        var width = hits.Count.ToString(CultureInfo.InvariantCulture).Length;
+        if (console.IsInteractive)
+        {
+            console.Rich.MarkupLine("\n[grey]why:[/]");
             for (var i = 0; i < hits.Count; i++)
             {
-                sb.Append((i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width)).Append("  ").Append(hits[i].Snippet).Append('\n');
+                console.Rich.MarkupLine((i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width) + "  " + BoldMarkup(hits[i].Snippet ?? ""));
             }
+
+            return;
+        }
+
+        var sb = new System.Text.StringBuilder("\nwhy:\n");
+        for (var i = 0; i < hits.Count; i++)
+        {
+            sb.Append((i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width)).Append("  ").Append(hits[i].Snippet).Append('\n');
+        }
+
+        await console.Out.WriteAsync(sb.ToString());
+    }
+
+    /// <summary>Rank, upvotes, date, id and title of papers (trending lists, the demo's top papers).</summary>
+    public static Table PaperTable(IReadOnlyList<Paper> papers)
+    {
+        var table = CliConsole.Table(("#", true), ("upvotes", true), ("date", false), ("id", false), ("title", false));
+        for (var i = 0; i < papers.Count; i++)
+        {
+            var p = papers[i];
+            table.Row(i + 1, p.Upvotes, p.FeaturedOn ?? p.Published, p.Id, CliTableExtensions.Cut(p.Title, TitleWidth));
+        }
+
+        return table;
+    }
+
+    /// <summary>Titles are cut to this many characters in tables.</summary>
+    public const int TitleWidth = 80;
+
+    /// <summary>"**word**" (the snippet's match marker) as bold; everything else escaped (paper text is untrusted).</summary>
+    private static string BoldMarkup(string snippet)
+    {
+        var parts = snippet.Split("**");
+        var sb = new System.Text.StringBuilder();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var text = Spectre.Console.Markup.Escape(parts[i]);
+            sb.Append(i % 2 == 1 && i < parts.Length - 1 ? $"[bold yellow]{text}[/]" : text);
         }
 
         return sb.ToString();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Bot;
-using PaperBot.Cli;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
@@ -14,13 +13,14 @@ public static class ModuleRegistration
 {
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
     {
-        services.AddCliCommands();
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
         services.AddPaperBotStorageSharing();
+        services.AddSingleton<PaperBot.Operations.DataOperations>();
+        services.AddRunStatus();
         return services;
     }
 }

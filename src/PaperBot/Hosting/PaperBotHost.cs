@@ -14,7 +14,10 @@ namespace PaperBot.Hosting;
 /// </summary>
 public static class PaperBotHost
 {
-    public static IHost Build(CliArgs args, TextWriter stdout, TextWriter stderr, Action<IHostApplicationBuilder>? configure = null)
+    public static IHost Build(PaperBotHostArgs args, TextWriter stdout, TextWriter stderr, Action<IHostApplicationBuilder>? configure = null) =>
+        Build(args, new CliConsole(stdout, stderr), configure);
+
+    public static IHost Build(PaperBotHostArgs args, CliConsole console, Action<IHostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -34,30 +37,29 @@ public static class PaperBotHost
             }
         }
 
-        var configFile = args.Get("config");
-        if (configFile is not null)
+        // A settings file that is not valid JSON stops here with its path, line and the key it broke in (exit 3).
+        if (args.ConfigFile is { } configFile)
         {
             if (!File.Exists(configFile))
             {
                 throw new CliUsageException($"config file not found: {configFile}");
             }
 
-            config.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            ConfigurationErrors.LoadJsonFile(config, Path.GetFullPath(configFile), optional: false);
         }
         else
         {
-            config.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: false);
+            ConfigurationErrors.LoadJsonFile(config, Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
         }
 
-        config.AddUserSecrets(Assembly.GetExecutingAssembly(), optional: true);
+        ConfigurationErrors.LoadUserSecrets(config, Assembly.GetExecutingAssembly());
         config.AddEnvironmentVariables("PAPERBOT_");
-        var db = args.Get("db");
-        if (db is not null)
+        if (args.DatabasePath is { } db)
         {
             config.AddInMemoryCollection([new("Storage:DatabasePath", db)]);
         }
 
-        if (args.Has("read-only"))
+        if (args.ReadOnly)
         {
             // Nothing is written to the database or its folder: the search index, too, is kept in memory
             // (unless Search:IndexPath names another, writable, place).
@@ -73,21 +75,23 @@ public static class PaperBotHost
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+            // On a terminal, log lines go through Spectre (see LiveStderr): plain text, no colour codes.
+            if (console.IsInteractive)
+            {
+                o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+            }
         });
         builder.Logging.AddConfiguration(config.GetSection("Logging"));
         // Logs go to stderr so stdout stays machine-readable (--json).
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new CliConsole(stdout, stderr));
+        builder.Services.AddSingleton(console);
         builder.Services.AddPaperBotModules();
         configure?.Invoke(builder);
         return builder.Build();
     }
 }
 
-/// <summary>Where CLI commands write: injectable so tests capture output.</summary>
-public sealed record CliConsole(TextWriter Out, TextWriter Error)
-{
-    public bool IsInteractive => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
-}
+/// <summary>What the command line contributes to the host: the global --db and --config options.</summary>
+public sealed record PaperBotHostArgs(string? DatabasePath = null, string? ConfigFile = null, bool ReadOnly = false);

@@ -15,7 +15,7 @@ internal sealed class AiBenchHost : IDisposable
     public AiBenchHost(IDictionary<string, string?>? config = null)
     {
         Host = PaperBotHost.Build(
-            CliArgs.Parse(["--db", _dir.File("bench.db")], CliApp.Flags),
+            new PaperBotHostArgs(_dir.File("bench.db")),
             TextWriter.Null,
             TextWriter.Null,
             b => b.Configuration.AddInMemoryCollection(config ?? new Dictionary<string, string?>()));

@@ -55,7 +55,7 @@ internal sealed class BotBenchHost : IAsyncDisposable
 
     public void Seed(IEnumerable<Paper> papers)
     {
-        using var host = PaperBotHost.Build(CliArgs.Parse(["--db", DbPath], CliApp.Flags), TextWriter.Null, TextWriter.Null, Configure);
+        using var host = PaperBotHost.Build(new PaperBotHostArgs(DbPath), TextWriter.Null, TextWriter.Null, Configure);
         host.Services.GetRequiredService<IPaperStore>().Upsert(papers);
     }
 

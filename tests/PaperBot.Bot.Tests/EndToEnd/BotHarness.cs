@@ -102,7 +102,7 @@ public sealed class BotHarness : IAsyncDisposable
     /// <summary>Stores papers through the real storage module (a short-lived host on the same database).</summary>
     public void Seed(IEnumerable<Paper> papers)
     {
-        using var host = PaperBotHost.Build(CliArgs.Parse(["--db", DbPath], CliApp.Flags), TextWriter.Null, TextWriter.Null, Configure);
+        using var host = PaperBotHost.Build(new PaperBotHostArgs(DbPath), TextWriter.Null, TextWriter.Null, Configure);
         host.Services.GetRequiredService<IPaperStore>().Upsert(papers);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Progress;
 using PaperBot.Core.Search.Indexing;
 
 namespace PaperBot.Core.Search.Evaluation;
@@ -25,13 +26,21 @@ public static class BeirEvaluator
 {
     public const int Depth = 100;
 
-    public static BeirEvaluation Run(BeirDataset data, PaperIndexSettings settings)
+    /// <summary>Progress is reported every this many documents or queries.</summary>
+    private const int ReportEvery = 500;
+
+    public static BeirEvaluation Run(BeirDataset data, PaperIndexSettings settings, IProgress<WorkProgress>? progress = null)
     {
         var sw = Stopwatch.StartNew();
         using var index = PaperIndex.CreateInMemory(settings);
+        var added = 0;
         foreach (var d in data.Corpus)
         {
             index.Add(new Paper { Id = d.Id, Title = d.Title, Abstract = d.Text });
+            if (++added % ReportEvery == 0)
+            {
+                progress?.Report(new WorkProgress("indexing documents", added, data.Corpus.Count));
+            }
         }
 
         index.Refresh();
@@ -40,8 +49,14 @@ public static class BeirEvaluator
 
         double ndcg = 0, recall = 0, mrr = 0;
         var n = 0;
+        var seen = 0;
         foreach (var q in data.Queries)
         {
+            if (++seen % 50 == 0)
+            {
+                progress?.Report(new WorkProgress("running queries", seen, data.Queries.Count));
+            }
+
             if (!data.Qrels.TryGetValue(q.Id, out var judged) || !judged.Values.Any(g => g > 0))
             {
                 continue;

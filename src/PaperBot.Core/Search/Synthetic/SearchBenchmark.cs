@@ -66,7 +66,8 @@ public static class SearchBenchmark
         Func<string, IPaperStore>? openStore,
         int queryCount = 400,
         Action<string>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IProgress<PaperBot.Core.Progress.WorkProgress>? bars = null)
     {
         Directory.CreateDirectory(workDir);
         var corpus = new SyntheticCorpus();
@@ -88,6 +89,7 @@ public static class SearchBenchmark
                     store.Upsert(batch);
                     storeTime += Stopwatch.GetElapsedTime(t0);
                     batch.Clear();
+                    bars?.Report(new(FormattableString.Invariant($"{size:N0} papers: storing"), i + 1, size));
                     if ((i + 1) % (BatchSize * 20) == 0)
                     {
                         progress?.Invoke($"  stored {i + 1:N0} / {size:N0}");
@@ -98,6 +100,7 @@ public static class SearchBenchmark
             var indexPath = Path.Combine(workDir, $"bench-{size}.db.index");
             using var search = new LuceneSearchService(store, Options.Create(new SearchOptions { IndexPath = indexPath }));
             var sw = Stopwatch.StartNew();
+            bars?.Report(new(FormattableString.Invariant($"{size:N0} papers: building the index"), 0, 1));
             search.Synchronize();
             var indexTime = sw.Elapsed;
             progress?.Invoke($"  indexed {size:N0} in {indexTime.TotalSeconds:F1} s");
@@ -114,9 +117,11 @@ public static class SearchBenchmark
             var plain = new List<double>();
             var filtered = new List<double>();
             var cpu = new List<double>();
+            var stage = FormattableString.Invariant($"{size:N0} papers: queries");
             foreach (var q in queries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                bars?.Report(new(stage, all.Count, queries.Count));
                 var cpu0 = ThreadCpuClock.NowMs();
                 var t = Stopwatch.GetTimestamp();
                 search.Search(q);

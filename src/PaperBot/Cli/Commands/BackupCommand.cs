@@ -4,23 +4,20 @@ using PaperBot.Operations;
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`backup &lt;file&gt;`: a consistent snapshot of the database, also while the bot runs.</summary>
-public sealed class BackupCommand(CliConsole console, DataOperations data) : ICliCommand
+public sealed class BackupCommand(CliConsole console, DataOperations data) : ICliCommand<BackupCommand.Input>
 {
-    public string Name => "backup";
+    public sealed record Input(string File);
 
-    public string Summary => "Write a consistent snapshot of the database to a file (works while the bot runs).";
-
-    public string Usage => "backup <file>";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly();
-        if (args.Positionals.Count != 1)
-        {
-            throw new CliUsageException($"give one backup file\nusage: paperbot {Usage}");
-        }
+        var file = CliOptions.One("file", "The backup file to write");
+        return CliVerb.For<BackupCommand, Input>("backup", "Write a consistent snapshot of the database to a file (works while the bot runs).",
+            [file], r => new Input(r.GetValue(file)!));
+    }
 
-        var target = Path.GetFullPath(args.Positionals[0]);
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(input.File);
         if (string.Equals(target, data.DatabasePath, StringComparison.Ordinal))
         {
             throw new CliUsageException("the backup file must not be the database itself");

@@ -1,8 +1,8 @@
+using Spectre.Console;
 using System.Globalization;
 using System.Runtime;
 using System.Text.Json;
 using PaperBot.Core.Search.Synthetic;
-using PaperBot.Hosting;
 using PaperBot.Storage;
 
 namespace PaperBot.Cli.Commands;
@@ -11,34 +11,31 @@ namespace PaperBot.Cli.Commands;
 /// `bench search`: synthetic corpora (10k, 100k, 1M abstracts) through the real LiteDB store and Lucene index in a
 /// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS.
 /// </summary>
-public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
+public sealed class BenchSearchCommand(CliConsole console) : ICliCommand<BenchSearchCommand.Input>
 {
-    public string Name => "bench search";
+    public sealed record Input(IReadOnlyList<int> Sizes, int Queries, bool LiteDb, string? Dir, bool Json, bool NoProgress);
 
-    public string Summary => "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).";
-
-    public string Usage => "bench search [--sizes 10000,100000,1000000] [--queries N] [--store litedb|none] [--dir DIR] [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "sizes", "queries", "dir", "store");
-        if (args.Positionals.Count > 0)
-        {
-            throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
-        }
+        var sizes = CliOptions.Text("--sizes", "Comma-separated corpus sizes (k and m suffixes allowed; default 10000,100000,1000000)", "N,N,…");
+        var queries = CliOptions.Int("--queries", 400, 10, 100_000, "Timed queries per size");
+        var store = CliOptions.Choice("--store", "litedb", new Dictionary<string, string> { ["litedb"] = "litedb", ["none"] = "none" }, ["litedb", "none"],
+            "litedb: ingest = LiteDB upsert + index; none: index only");
+        var dir = CliOptions.Text("--dir", "Where the temporary work directory goes (default: the system temp directory)", "DIR");
+        var json = CliOptions.Json();
+        var noProgress = CliOptions.Flag("--no-progress", "Do not draw progress bars");
+        return CliVerb.For<BenchSearchCommand, Input>("search", "Benchmark ingest + search on synthetic corpora (10k/100k/1M abstracts).",
+            [sizes, queries, store, dir, json, noProgress],
+            r => new Input(ParseSizes(r.GetValue(sizes) ?? "10000,100000,1000000"), r.GetValue(queries), r.GetValue(store) == "litedb", r.GetValue(dir), r.GetValue(json), r.GetValue(noProgress)),
+            usesHost: false);
+    }
 
-        var sizes = ParseSizes(args.Get("sizes") ?? "10000,100000,1000000");
-        var queries = args.GetInt("queries", 400, 10, 100_000);
-        var root = args.Get("dir") ?? Path.GetTempPath();
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var (sizes, queries, json) = (input.Sizes, input.Queries, input.Json);
+        var root = input.Dir ?? Path.GetTempPath();
         var work = Path.Combine(root, $"paperbot-bench-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        var json = args.Has("json");
-        var storeKind = (args.Get("store") ?? "litedb").Trim().ToLowerInvariant();
-        Func<string, PaperBot.Core.Papers.IPaperStore>? openStore = storeKind switch
-        {
-            "litedb" => path => new LiteDbPaperStore(new LiteDbContext(path)),
-            "none" => null,
-            _ => throw new CliUsageException($"--store must be litedb (ingest = LiteDB upsert + index) or none (index only) (got '{storeKind}')"),
-        };
+        Func<string, PaperBot.Core.Papers.IPaperStore>? openStore = input.LiteDb ? path => new LiteDbPaperStore(new LiteDbContext(path)) : null;
         var inv = CultureInfo.InvariantCulture;
 
         if (!json)
@@ -60,13 +57,17 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                     await console.Out.WriteLineAsync(string.Create(inv, $"\n{size:N0} papers…"));
                 }
 
-                var r = SearchBenchmark.Run(
+                // While bars are drawn on the terminal, progress lines go through the same console (above the bars).
+                var bars = !json && !input.NoProgress && console.IsInteractive;
+                Action<string>? log = json ? null : bars ? msg => console.RichError.WriteLine(msg) : msg => console.Out.WriteLine(msg);
+                var r = await CliProgress.Run(console, bars, "items", sink => SearchBenchmark.Run(
                     size,
                     Path.Combine(work, size.ToString(inv)),
                     openStore,
                     queries,
-                    json ? null : msg => console.Out.WriteLine(msg),
-                    cancellationToken);
+                    log,
+                    cancellationToken,
+                    sink));
                 results.Add(r);
                 TryDelete(Path.Combine(work, size.ToString(inv)));
                 if (!json)
@@ -104,17 +105,9 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
 
         // "ingest" = into the database (the source of truth); the search index is built from it afterwards and is
         // reported as its own build time and as the end-to-end rate (until every paper is searchable).
-        var table = new TextTable()
-            .Column("papers", rightAlign: true)
-            .Column("ingest s", rightAlign: true)
-            .Column("ingest papers/s", rightAlign: true)
-            .Column("index build s", rightAlign: true)
-            .Column("searchable papers/s", rightAlign: true)
-            .Column("p50 ms", rightAlign: true)
-            .Column("p95 ms", rightAlign: true)
-            .Column("p99 ms", rightAlign: true)
-            .Column("cpu p99 ms", rightAlign: true)
-            .Column("peak RSS MB", rightAlign: true);
+        var table = CliConsole.Table(
+            ("papers", true), ("ingest s", true), ("ingest papers/s", true), ("index build s", true), ("searchable papers/s", true),
+            ("p50 ms", true), ("p95 ms", true), ("p99 ms", true), ("cpu p99 ms", true), ("peak RSS MB", true));
         foreach (var r in results)
         {
             table.Row(
@@ -130,7 +123,9 @@ public sealed class BenchSearchCommand(CliConsole console) : ICliCommand
                 (r.PeakRssBytes / 1048576.0).ToString("N0", inv));
         }
 
-        await console.Out.WriteLineAsync("\n" + table);
+        await console.Out.WriteLineAsync();
+        await console.WriteAsync(table);
+        await console.Out.WriteLineAsync();
         return 0;
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
@@ -11,23 +10,25 @@ namespace PaperBot.Cli.Commands;
 /// `demo`: the main job on embedded defaults. Loads the bundled sample corpus into an empty database, then shows the
 /// most upvoted papers, a ranked search and a grounded answer from the configured backend (offline by default).
 /// </summary>
-public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, SampleCorpusLoader sample, TimeProvider time) : ICliCommand
+public sealed class DemoCommand(IServiceProvider services, CliConsole console, IPaperStore store, ISearchService search, SampleCorpusLoader sample, TimeProvider time) : ICliCommand<DemoCommand.Input>
 {
     private const string DefaultQuery = "efficient reasoning with long generation";
     private const string DefaultQuestion = "How can language models reason more efficiently over long outputs?";
 
-    public string Name => "demo";
+    public sealed record Input(string Query, string Question, int Top);
 
-    public string Summary => "Main job on the sample corpus: top papers, a ranked search and a cited answer (offline by default).";
-
-    public string Usage => "demo [--query TEXT] [--question TEXT] [--top N]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("query", "question", "top");
-        var top = args.GetInt("top", 5, 1, 50);
-        var query = args.Get("query") ?? DefaultQuery;
-        var question = args.Get("question") ?? DefaultQuestion;
+        var query = CliOptions.Text("--query", $"The search to show (default \"{DefaultQuery}\")");
+        var question = CliOptions.Text("--question", $"The question to answer (default \"{DefaultQuestion}\")");
+        var top = CliOptions.Int("--top", 5, 1, 50, "Papers per list");
+        return CliVerb.For<DemoCommand, Input>("demo", "Main job on the sample corpus: top papers, a ranked search and a cited answer (offline by default).",
+            [query, question, top], r => new Input(r.GetValue(query) ?? DefaultQuery, r.GetValue(question) ?? DefaultQuestion, r.GetValue(top)));
+    }
+
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var (query, question, top) = (input.Query, input.Question, input.Top);
 
         var loaded = await sample.EnsureSampleLoadedAsync(cancellationToken);
         var o = console.Out;
@@ -38,18 +39,18 @@ public sealed class DemoCommand(IServiceProvider services, CliConsole console, I
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var trending = store.Trending(DateOnly.MinValue, today, top);
         await o.WriteLineAsync($"\n== Most upvoted papers (top {top})");
-        var table = new TextTable().Column("#", rightAlign: true).Column("upvotes", rightAlign: true).Column("date").Column("id").Column("title", maxWidth: 80);
-        for (var i = 0; i < trending.Count; i++)
-        {
-            var p = trending[i];
-            table.Row(i + 1, p.Upvotes, p.FeaturedOn ?? p.Published, p.Id, p.Title);
-        }
-
-        await o.WriteAsync(table.ToString());
+        await console.WriteAsync(SearchOutput.PaperTable(trending));
 
         await o.WriteLineAsync($"\n== Search: \"{query}\"");
         var hits = search.Search(new SearchQuery(query) { Top = top });
-        await o.WriteAsync(hits.Count == 0 ? "no results\n" : SearchOutput.Table(hits));
+        if (hits.Count == 0)
+        {
+            await o.WriteAsync("no results\n");
+        }
+        else
+        {
+            await SearchOutput.WriteHitsAsync(console, hits);
+        }
 
         await o.WriteLineAsync($"\n== Ask: \"{question}\"");
         var answer = await services.GetRequiredService<IPaperAssistant>().AskAsync(new AskRequest

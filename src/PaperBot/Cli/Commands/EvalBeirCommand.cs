@@ -3,39 +3,47 @@ using System.Text.Json;
 using PaperBot.Core.Search;
 using PaperBot.Core.Search.Evaluation;
 using PaperBot.Core.Search.Indexing;
-using PaperBot.Hosting;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`eval beir CORPUS QUERIES QRELS`: nDCG@10, Recall@100 and MRR@10 of the product's BM25 on a BEIR collection.</summary>
-public sealed class EvalBeirCommand(CliConsole console) : ICliCommand
+public sealed class EvalBeirCommand(CliConsole console) : ICliCommand<EvalBeirCommand.Input>
 {
-    public string Name => "eval beir";
+    public sealed record Input(string Corpus, string Queries, string Qrels, PaperIndexSettings Settings, bool Json, bool NoProgress);
 
-    public string Summary => "Evaluate lexical search on a BEIR collection (nDCG@10, Recall@100, MRR@10).";
-
-    public string Usage => "eval beir <corpus.jsonl[.gz]> <queries.tsv[.gz]> <qrels> [--k1 X] [--b X] [--title-boost X] [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "k1", "b", "title-boost");
-        if (args.Positionals.Count != 3)
-        {
-            throw new CliUsageException($"usage: paperbot {Usage}");
-        }
+        var corpus = CliOptions.One("corpus", "BEIR corpus.jsonl or corpus.jsonl.gz");
+        var queries = CliOptions.One("queries", "queries.tsv[.gz] (id, text) or queries.jsonl[.gz]");
+        var qrels = CliOptions.One("qrels", "Relevance judgments (TREC or BEIR tsv)");
+        var k1 = CliOptions.Number("--k1", 0, 100, "BM25 k1 (default Search:K1's default)");
+        var b = CliOptions.Number("--b", 0, 100, "BM25 b");
+        var titleBoost = CliOptions.Number("--title-boost", 0, 100, "Extra weight of query terms in the title");
+        var json = CliOptions.Json();
+        var noProgress = CliOptions.Flag("--no-progress", "Do not draw a progress bar");
+        return CliVerb.For<EvalBeirCommand, Input>("beir", "Evaluate lexical search on a BEIR collection (nDCG@10, Recall@100, MRR@10).",
+            [corpus, queries, qrels, k1, b, titleBoost, json, noProgress],
+            r =>
+            {
+                var defaults = SearchOptions.DefaultIndexSettings;
+                var settings = defaults with
+                {
+                    K1 = r.GetValue(k1) ?? defaults.K1,
+                    B = r.GetValue(b) ?? defaults.B,
+                    TitleBoost = r.GetValue(titleBoost) ?? defaults.TitleBoost,
+                };
+                return new Input(r.GetValue(corpus)!, r.GetValue(queries)!, r.GetValue(qrels)!, settings, r.GetValue(json), r.GetValue(noProgress));
+            },
+            usesHost: false);
+    }
 
-        var defaults = SearchOptions.DefaultIndexSettings;
-        var settings = defaults with
-        {
-            K1 = GetFloat(args, "k1", defaults.K1),
-            B = GetFloat(args, "b", defaults.B),
-            TitleBoost = GetFloat(args, "title-boost", defaults.TitleBoost),
-        };
-
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var settings = input.Settings;
         BeirDataset data;
         try
         {
-            data = BeirDataset.Load(args.Positionals[0], args.Positionals[1], args.Positionals[2]);
+            data = BeirDataset.Load(input.Corpus, input.Queries, input.Qrels);
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -43,8 +51,8 @@ public sealed class EvalBeirCommand(CliConsole console) : ICliCommand
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var r = BeirEvaluator.Run(data, settings);
-        if (args.Has("json"))
+        var r = await CliProgress.Run(console, !input.Json && !input.NoProgress, "items", progress => BeirEvaluator.Run(data, settings, progress));
+        if (input.Json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {
@@ -68,21 +76,5 @@ public sealed class EvalBeirCommand(CliConsole console) : ICliCommand
         await console.Out.WriteLineAsync(string.Create(inv, $"Recall@100  {r.RecallAt100,8:F4}"));
         await console.Out.WriteLineAsync(string.Create(inv, $"MRR@10      {r.MrrAt10,8:F4}"));
         return 0;
-    }
-
-    private static float GetFloat(CliArgs args, string name, float defaultValue)
-    {
-        var raw = args.Get(name);
-        if (raw is null)
-        {
-            return defaultValue;
-        }
-
-        if (!float.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v < 0 || v > 100)
-        {
-            throw new CliUsageException($"--{name} must be a number between 0 and 100 (got '{raw}')");
-        }
-
-        return v;
     }
 }

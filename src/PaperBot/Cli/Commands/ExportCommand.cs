@@ -5,29 +5,21 @@ using PaperBot.Operations;
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`export`: every paper as PaperBot JSONL, streamed to stdout or a file.</summary>
-public sealed class ExportCommand(CliConsole console, DataOperations data) : ICliCommand
+public sealed class ExportCommand(CliConsole console, DataOperations data) : ICliCommand<ExportCommand.Input>
 {
-    public string Name => "export";
+    public sealed record Input(string? Out);
 
-    public string Summary => "Export every paper as PaperBot JSONL (streams; ingest reads it back unchanged).";
-
-    public string Usage => "export [--format jsonl] [--out FILE]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("format", "out");
-        if (args.Positionals.Count > 0)
-        {
-            throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
-        }
+        var format = CliOptions.Choice("--format", "jsonl", new Dictionary<string, string> { ["jsonl"] = "jsonl" }, ["jsonl"], "Output format");
+        var output = CliOptions.Text("--out", "Write to FILE (default: stdout)", "FILE");
+        return CliVerb.For<ExportCommand, Input>("export", "Export every paper as PaperBot JSONL (streams; ingest reads it back unchanged).",
+            [format, output], r => new Input(r.GetValue(output)));
+    }
 
-        var format = args.Get("format") ?? "jsonl";
-        if (!string.Equals(format, "jsonl", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new CliUsageException($"--format must be jsonl (got '{format}')");
-        }
-
-        var outPath = args.Get("out");
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var outPath = input.Out;
         long n;
         if (outPath is null)
         {

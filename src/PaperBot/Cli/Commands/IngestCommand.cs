@@ -1,40 +1,42 @@
 using System.Text.Json;
-using PaperBot.Hosting;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Progress;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`ingest &lt;file|dir|url&gt;...`: detect, parse and merge papers into the store; counts on stdout, errors on stderr.</summary>
-public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : ICliCommand
+public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : ICliCommand<IngestCommand.Input>
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public string Name => "ingest";
+    public sealed record Input(IReadOnlyList<string> Sources, bool Json, bool NoProgress, bool Replace = false);
 
-    public string Summary => "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).";
-
-    public string Usage => "ingest <file|dir|url>... [--replace] [--json] [--no-progress]";
+    public static CliVerb Define()
+    {
+        var sources = CliOptions.Words("source", "Files, directories or http(s) URLs (format detected from the content)");
+        var json = CliOptions.Json("Counts as one JSON object");
+        var noProgress = CliOptions.Flag("--no-progress", "Do not draw a progress bar");
+        var replace = CliOptions.Flag("--replace", "Corrections: the fields each record carries win (without it, merges never downgrade)");
+        return CliVerb.For<IngestCommand, Input>("ingest", "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).",
+            [sources, json, noProgress, replace],
+            r => r.GetValue(sources) is { Length: > 0 } s
+                ? new Input(s, r.GetValue(json), r.GetValue(noProgress), r.GetValue(replace))
+                : throw new CliUsageException("nothing to ingest: paperbot ingest <file|dir|url>... (see paperbot ingest --help)"));
+    }
 
     /// <summary>
     /// The exit-code rule: 0 when every readable input was stored (bad records are reported on stderr, counted in
     /// "errors" and skipped); 1 when no input could be read at all, or the database failed (corrupt, locked,
     /// read-only, full disk): what was stored before is kept and printed; 130 on Ctrl+C, after printing what was stored.
     /// </summary>
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
-        args.EnsureOnly("json", "no-progress", "replace");
-        if (args.Positionals.Count == 0)
-        {
-            throw new CliUsageException($"nothing to ingest\nusage: paperbot {Usage}");
-        }
-
-        var json = args.Has("json");
-        var showProgress = console.IsInteractive && !json && !args.Has("no-progress");
-        var bar = showProgress ? new ProgressBar(console.Error) : null;
-        var request = new IngestRequest(args.Positionals.ToList()) { Mode = args.Has("replace") ? MergeMode.Replace : MergeMode.Merge };
-        var report = await ingestor.IngestAsync(request, bar, cancellationToken);
-        bar?.Finish();
+        var json = input.Json;
+        var request = new IngestRequest(input.Sources) { Mode = input.Replace ? MergeMode.Replace : MergeMode.Merge };
+        var report = await CliProgress.RunAsync(console, !json && !input.NoProgress, "MiB", progress =>
+            ingestor.IngestAsync(request, CliProgress.Map<IngestProgress>(progress, p => new WorkProgress(
+                $"[{p.FileIndex + 1}/{p.FileCount}] {Name(p.Source)}: {p.Done:N0} papers", p.BytesRead >> 20, p.BytesTotal >> 20)), cancellationToken));
 
         foreach (var file in report.Files)
         {
@@ -69,8 +71,24 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
             };
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions));
         }
+        else if (console.IsInteractive)
+        {
+            var table = CliConsole.Table(("source", false), ("format", false), ("added", true), ("updated", true), ("skipped", true), ("errors", true));
+            foreach (var f in report.Files)
+            {
+                table.Row(Shorten(f.Source, 60), f.Format, f.Counts.Added, f.Counts.Updated, f.Counts.Unchanged, f.Issues.Count);
+            }
+
+            if (report.Files.Count > 1)
+            {
+                table.Row("total", "", totals.Added, totals.Updated, totals.Unchanged, report.ErrorCount);
+            }
+
+            await console.WriteAsync(table);
+        }
         else
         {
+            // The plain report keeps its historical layout (scripts parse it): no rule under the headers.
             var width = Math.Clamp(report.Files.Max(f => f.Source.Length), 6, 60);
             await console.Out.WriteLineAsync($"{"source".PadRight(width)}  {"format",-17} {"added",7} {"updated",7} {"skipped",7} {"errors",6}");
             foreach (var f in report.Files)
@@ -94,7 +112,7 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
         if (report.Cancelled)
         {
             await console.Error.WriteLineAsync($"cancelled: {totals.Added} added and {totals.Updated} updated papers were stored (every batch before Ctrl+C); run the same ingest again to finish.");
-            return 130;
+            return CliApp.Cancelled;
         }
 
         // Exit 1 when nothing at all could be read; partial success (some bad records) still exits 0.
@@ -104,32 +122,9 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 
     private static string Shorten(string s, int width) => s.Length <= width ? s : "…" + s[^(width - 1)..];
 
-    /// <summary>A one-line progress bar on stderr, redrawn in place (interactive terminals only).</summary>
-    private sealed class ProgressBar(TextWriter err) : IProgress<IngestProgress>
+    private static string Name(string source)
     {
-        private const int Width = 30;
-        private bool _drawn;
-
-        public void Report(IngestProgress p)
-        {
-            var fraction = p.BytesTotal == 0 ? 1.0 : Math.Clamp((double)p.BytesRead / p.BytesTotal, 0, 1);
-            var filled = (int)Math.Round(fraction * Width);
-            var name = Path.GetFileName(p.Source.TrimEnd('/'));
-            if (name.Length > 30)
-            {
-                name = "…" + name[^29..];
-            }
-
-            err.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] file {p.FileIndex + 1}/{p.FileCount} {p.Done:N0} papers {name}".PadRight(100));
-            _drawn = true;
-        }
-
-        public void Finish()
-        {
-            if (_drawn)
-            {
-                err.Write('\r' + new string(' ', 100) + '\r');
-            }
-        }
+        var name = Path.GetFileName(source.TrimEnd('/'));
+        return name.Length > 40 ? "…" + name[^39..] : name;
     }
 }

@@ -4,23 +4,20 @@ using PaperBot.Operations;
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`remove &lt;id&gt;...`: deletes papers (search, answers and subscriptions stop seeing them).</summary>
-public sealed class RemoveCommand(CliConsole console, DataOperations data) : ICliCommand
+public sealed class RemoveCommand(CliConsole console, DataOperations data) : ICliCommand<RemoveCommand.Input>
 {
-    public string Name => "remove";
+    public sealed record Input(IReadOnlyList<string> Ids);
 
-    public string Summary => "Remove papers by id (or arXiv id/link); exit 1 when an id is unknown.";
-
-    public string Usage => "remove <id>...";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly();
-        if (args.Positionals.Count == 0)
-        {
-            throw new CliUsageException($"no id given\nusage: paperbot {Usage}");
-        }
+        var ids = CliOptions.Words("id", "Paper ids (an arXiv id or link works too)");
+        return CliVerb.For<RemoveCommand, Input>("remove", "Remove papers by id (or arXiv id/link); exit 1 when an id is unknown.",
+            [ids], r => r.GetValue(ids) is { Length: > 0 } v ? new Input(v) : throw new CliUsageException("no id given: paperbot remove <id>..."));
+    }
 
-        var outcomes = data.Remove(args.Positionals);
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var outcomes = data.Remove(input.Ids);
         foreach (var o in outcomes)
         {
             if (o.Removed)

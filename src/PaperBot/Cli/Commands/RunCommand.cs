@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PaperBot.Bot.Handlers;
 using PaperBot.Hosting;
 using PaperBot.Ingestion;
+using Spectre.Console;
 
 namespace PaperBot.Cli.Commands;
 
@@ -12,22 +13,20 @@ namespace PaperBot.Cli.Commands;
 /// Ctrl+C. Missing settings fail start-up through options validation ("configuration error: …", exit 3); a fatal gateway
 /// close (e.g. 4014, Message Content intent not enabled) prints what to fix and exits 4.
 /// </summary>
-public sealed class RunCommand(IServiceProvider services, CliConsole console) : ICliCommand
+public sealed class RunCommand(IServiceProvider services, CliConsole console) : ICliCommand<RunCommand.Input>
 {
     public const int FatalGatewayExitCode = 4;
 
     /// <summary>Thread-pool floor while the bot runs (default is the core count, which starves under blocking DB calls).</summary>
     public const int MinWorkerThreads = 32;
 
-    public string Name => "run";
+    public sealed record Input;
 
-    public string Summary => "Run the Discord bot until Ctrl+C (needs PAPERBOT_Discord__Token and Discord:ApplicationId).";
+    public static CliVerb Define() => CliVerb.For<RunCommand, Input>("run",
+        "Run the Discord bot until Ctrl+C (needs PAPERBOT_Discord__Token and Discord:ApplicationId).", [], _ => new Input());
 
-    public string Usage => "run [--config FILE] [--db PATH]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
-        args.EnsureOnly();
         var host = services.GetRequiredService<IHost>();
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         var state = services.GetRequiredService<BotRunState>();
@@ -49,7 +48,14 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         using (lifetime.ApplicationStopping.Register(() => stop.TrySetResult()))
         using (cancellationToken.Register(() => stop.TrySetResult()))
         {
-            await stop.Task;
+            if (console.IsInteractive)
+            {
+                await ShowStatusAsync(stop.Task);
+            }
+            else
+            {
+                await stop.Task;
+            }
         }
 
         await host.StopAsync(CancellationToken.None);
@@ -62,4 +68,21 @@ public sealed class RunCommand(IServiceProvider services, CliConsole console) : 
         await console.Error.WriteLineAsync("PaperBot stopped.");
         return 0;
     }
+
+    /// <summary>A live status line on the terminal (gateway state, guilds, questions answered today) until stopped.</summary>
+    private async Task ShowStatusAsync(Task stopped)
+    {
+        var status = services.GetRequiredService<RunStatus>();
+        var time = services.GetRequiredService<TimeProvider>();
+        await console.RichError.Status().Spinner(Spinner.Known.Dots).StartAsync(Markup.Escape(status.Describe()), async ctx =>
+        {
+            while (!stopped.IsCompleted)
+            {
+                ctx.Status(Markup.Escape(status.Describe()));
+                await Task.WhenAny(stopped, Task.Delay(StatusRefresh, time));
+            }
+        });
+    }
+
+    private static readonly TimeSpan StatusRefresh = TimeSpan.FromSeconds(1);
 }

@@ -1,68 +1,84 @@
 using System.Text.Json;
 using PaperBot.Core.Search;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`search "QUERY"` / `search --queries-file F`: BM25 search over the paper store with filters and sorts.</summary>
-public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand
+public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand<SearchCommand.Input>
 {
-    public string Name => "search";
+    /// <summary>The query text (or the queries file) and the filters every query gets.</summary>
+    public sealed record Input(string Text, string? QueriesFile, SearchQuery Template, bool Json);
 
-    public string Summary => "Search papers (BM25): filters, sorts, snippets; --queries-file for batch JSON lines.";
-
-    public string Usage =>
-        "search \"<query>\" [--top N] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--min-upvotes N] [--author NAME] " +
-        "[--sort relevance|date|upvotes] [--json]\n       paperbot search --queries-file FILE [--json] [same options]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static readonly IReadOnlyDictionary<string, SearchSort> Sorts = new Dictionary<string, SearchSort>
     {
-        args.EnsureOnly("json", "top", "from", "to", "min-upvotes", "author", "sort", "queries-file");
-        var template = new SearchQuery("")
-        {
-            Top = args.GetInt("top", 10, 1, 1000),
-            From = args.GetDate("from"),
-            To = args.GetDate("to"),
-            MinUpvotes = args.Has("min-upvotes") ? args.GetInt("min-upvotes", 0, 0) : null,
-            AuthorOrOrganization = args.Get("author") is { } a && !string.IsNullOrWhiteSpace(a) ? a.Trim() : null,
-            Sort = ParseSort(args.Get("sort")),
-        };
-        if (template.From is { } from && template.To is { } to && from > to)
-        {
-            throw new CliUsageException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}");
-        }
+        [""] = SearchSort.Relevance,
+        ["relevance"] = SearchSort.Relevance,
+        ["score"] = SearchSort.Relevance,
+        ["date"] = SearchSort.Date,
+        ["published"] = SearchSort.Date,
+        ["recent"] = SearchSort.Date,
+        ["upvotes"] = SearchSort.Upvotes,
+        ["votes"] = SearchSort.Upvotes,
+    };
 
-        var json = args.Has("json");
-        var file = args.Get("queries-file");
-        List<string> queries;
-        if (file is not null)
-        {
-            if (args.Positionals.Count > 0)
+    public static CliVerb Define()
+    {
+        var query = CliOptions.Words("query", "Words to search for (title, abstract, authors, keywords)");
+        var top = CliOptions.Int("--top", 10, 1, 1000, "Results per query");
+        var from = CliOptions.Date("--from", "Only papers published (or featured) on or after this date");
+        var to = CliOptions.Date("--to", "Only papers published (or featured) on or before this date");
+        var minUpvotes = CliOptions.OptionalInt("--min-upvotes", 0, int.MaxValue, "Only papers with at least this many upvotes");
+        var author = CliOptions.Text("--author", "Only papers by this author or organisation", "NAME");
+        var sort = CliOptions.Choice("--sort", SearchSort.Relevance, Sorts, ["relevance", "date", "upvotes"], "Result order");
+        var queriesFile = CliOptions.Text("--queries-file", "Run one query per line of FILE (with --json: one JSON object per line out)", "FILE");
+        var json = CliOptions.Json();
+        return CliVerb.For<SearchCommand, Input>(
+            "search",
+            "Search papers (BM25): filters, sorts, snippets; --queries-file for batch JSON lines.",
+            [query, top, from, to, minUpvotes, author, sort, queriesFile, json],
+            r =>
             {
-                throw new CliUsageException("give either a query or --queries-file, not both");
-            }
+                var template = new SearchQuery("")
+                {
+                    Top = r.GetValue(top),
+                    From = r.GetValue(from),
+                    To = r.GetValue(to),
+                    MinUpvotes = r.GetValue(minUpvotes),
+                    AuthorOrOrganization = r.GetValue(author) is { } a && !string.IsNullOrWhiteSpace(a) ? a.Trim() : null,
+                    Sort = r.GetValue(sort),
+                };
+                if (template.From is { } f && template.To is { } t && f > t)
+                {
+                    throw new CliUsageException($"--from {f:yyyy-MM-dd} is after --to {t:yyyy-MM-dd}");
+                }
 
-            queries = ReadQueries(file);
-        }
-        else
-        {
-            var text = string.Join(' ', args.Positionals).Trim();
-            if (text.Length == 0 && !HasFilters(template))
-            {
-                throw new CliUsageException($"missing query\nusage: paperbot {Usage}");
-            }
+                var text = string.Join(' ', r.GetValue(query) ?? []).Trim();
+                var file = r.GetValue(queriesFile);
+                if (file is not null && text.Length > 0)
+                {
+                    throw new CliUsageException("give either a query or --queries-file, not both");
+                }
 
-            queries = [text];
-        }
+                if (file is null && text.Length == 0 && !HasFilters(template))
+                {
+                    throw new CliUsageException("missing query: paperbot search \"<query>\" [options] (see paperbot search --help)");
+                }
 
+                return new Input(text, file, template, r.GetValue(json));
+            });
+    }
+
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var queries = input.QueriesFile is { } file ? ReadQueries(file) : [input.Text];
         await sample.EnsureSampleLoadedAsync(cancellationToken);
         var first = true;
         foreach (var text in queries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var hits = Run(template with { Text = text });
-            if (json)
+            var hits = Run(input.Template with { Text = text });
+            if (input.Json)
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(
                     new { query = text, results = hits.Select(SearchOutput.ToJson).ToList() }, SearchOutput.Json));
@@ -75,7 +91,14 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
             }
 
             first = false;
-            await console.Out.WriteAsync(hits.Count == 0 ? $"no results for \"{text}\"\n" : SearchOutput.Table(hits));
+            if (hits.Count == 0)
+            {
+                await console.Out.WriteAsync($"no results for \"{text}\"\n");
+            }
+            else
+            {
+                await SearchOutput.WriteHitsAsync(console, hits);
+            }
         }
 
         return 0;
@@ -95,14 +118,6 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Sam
 
     private static bool HasFilters(SearchQuery q) =>
         q.From is not null || q.To is not null || q.MinUpvotes is not null || q.AuthorOrOrganization is not null;
-
-    private static SearchSort ParseSort(string? raw) => raw?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "relevance" or "score" => SearchSort.Relevance,
-        "date" or "published" or "recent" => SearchSort.Date,
-        "upvotes" or "votes" => SearchSort.Upvotes,
-        _ => throw new CliUsageException($"--sort must be relevance, date or upvotes (got '{raw}')"),
-    };
 
     private static List<string> ReadQueries(string path)
     {

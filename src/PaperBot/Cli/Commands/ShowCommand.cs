@@ -2,33 +2,30 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PaperBot.Core.Papers;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`show ID`: every field of one paper, with its links.</summary>
-public sealed class ShowCommand(CliConsole console, IPaperStore store, SampleCorpusLoader sample) : ICliCommand
+public sealed class ShowCommand(CliConsole console, IPaperStore store, SampleCorpusLoader sample) : ICliCommand<ShowCommand.Input>
 {
-    public string Name => "show";
+    public sealed record Input(string Id, bool Json);
 
-    public string Summary => "Show one paper: all fields and links (id, arXiv id or link).";
-
-    public string Usage => "show <id> [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json");
-        if (args.Positionals.Count != 1)
-        {
-            throw new CliUsageException($"usage: paperbot {Usage}");
-        }
+        var id = CliOptions.One("id", "A paper id, an arXiv id, or an arXiv / Hugging Face link");
+        var json = CliOptions.Json();
+        return CliVerb.For<ShowCommand, Input>("show", "Show one paper: all fields and links (id, arXiv id or link).",
+            [id, json], r => new Input(r.GetValue(id)!, r.GetValue(json)));
+    }
 
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
         await sample.EnsureSampleLoadedAsync(cancellationToken);
-        var paper = SearchOutput.FindPaper(store, args.Positionals[0])
-            ?? throw new UserFacingException($"no paper with id '{args.Positionals[0]}' in the database");
+        var paper = SearchOutput.FindPaper(store, input.Id)
+            ?? throw new UserFacingException($"no paper with id '{input.Id}' in the database");
         var links = Links(paper);
-        if (args.Has("json"))
+        if (input.Json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {

@@ -6,20 +6,22 @@ using PaperBot.Operations;
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`stats`: counts by source, date ranges, index and embedding state.</summary>
-public sealed class StatsCommand(CliConsole console, DataOperations data) : ICliCommand
+public sealed class StatsCommand(CliConsole console, DataOperations data) : ICliCommand<StatsCommand.Input>
 {
-    public string Name => "stats";
+    public sealed record Input(bool Json);
 
-    public string Summary => "Database statistics: papers by source, oldest and newest dates, search index and embedding state.";
-
-    public string Usage => "stats [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json");
+        var json = CliOptions.Json();
+        return CliVerb.For<StatsCommand, Input>("stats", "Database statistics: papers by source, oldest and newest dates, search index and embedding state.",
+            [json], r => new Input(r.GetValue(json)));
+    }
+
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
         var r = data.Stats();
         var s = r.Store;
-        if (args.Has("json"))
+        if (input.Json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {

@@ -1,38 +1,37 @@
 using System.Globalization;
 using System.Text.Json;
 using PaperBot.Core.Papers;
-using PaperBot.Hosting;
 using PaperBot.Ingestion;
 
 namespace PaperBot.Cli.Commands;
 
 /// <summary>`trending`: the most upvoted papers featured (or published) in a window ending on a date; recency breaks ties.</summary>
-public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeProvider time, SampleCorpusLoader sample) : ICliCommand
+public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeProvider time, SampleCorpusLoader sample) : ICliCommand<TrendingCommand.Input>
 {
-    public string Name => "trending";
+    /// <summary>The window is the <see cref="Days"/> days ending on <see cref="Date"/> (default: today UTC).</summary>
+    public sealed record Input(DateOnly? Date, int Days, int Top, bool Json);
 
-    public string Summary => "Most upvoted papers of the last N days (recency breaks ties).";
-
-    public string Usage => "trending [--date YYYY-MM-DD] [--days N] [--top N] [--json]";
-
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public static CliVerb Define()
     {
-        args.EnsureOnly("json", "date", "days", "top");
-        if (args.Positionals.Count > 0)
-        {
-            throw new CliUsageException($"unexpected argument '{args.Positionals[0]}'\nusage: paperbot {Usage}");
-        }
+        var date = CliOptions.Date("--date", "Last day of the window (default: today, UTC)");
+        var days = CliOptions.Int("--days", 7, 1, 3660, "Days in the window");
+        var top = CliOptions.Int("--top", 10, 1, 1000, "How many papers");
+        var json = CliOptions.Json();
+        return CliVerb.For<TrendingCommand, Input>("trending", "Most upvoted papers of the last N days (recency breaks ties).",
+            [date, days, top, json], r => new Input(r.GetValue(date), r.GetValue(days), r.GetValue(top), r.GetValue(json)));
+    }
 
-        var to = args.GetDate("date") ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var days = args.GetInt("days", 7, 1, 3660);
-        var top = args.GetInt("top", 10, 1, 1000);
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
+    {
+        var to = input.Date ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var days = input.Days;
         var from = to.AddDays(-(days - 1));
 
         await sample.EnsureSampleLoadedAsync(cancellationToken);
-        var result = TrendingWindow.Find(store, from, to, top);
+        var result = TrendingWindow.Find(store, from, to, input.Top);
         var papers = result.Papers;
         var notice = result.Notice(from, to);
-        if (args.Has("json"))
+        if (input.Json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {
@@ -64,19 +63,7 @@ public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeP
             return 0;
         }
 
-        var table = new TextTable()
-            .Column("#", rightAlign: true)
-            .Column("upvotes", rightAlign: true)
-            .Column("date")
-            .Column("id")
-            .Column("title", maxWidth: 80);
-        for (var i = 0; i < papers.Count; i++)
-        {
-            var p = papers[i];
-            table.Row(i + 1, p.Upvotes, p.FeaturedOn ?? p.Published, p.Id, p.Title);
-        }
-
-        await console.Out.WriteAsync(table.ToString());
+        await console.WriteAsync(SearchOutput.PaperTable(papers));
         return 0;
     }
 

@@ -1,21 +1,20 @@
 using System.Reflection;
-using PaperBot.Hosting;
 
 namespace PaperBot.Cli.Commands;
 
-public sealed class VersionCommand(CliConsole console) : ICliCommand
+/// <summary>`version`: the PaperBot version (no configuration, no host).</summary>
+public sealed class VersionCommand(CliConsole console) : ICliCommand<VersionCommand.Input>
 {
-    public string Name => "version";
+    public sealed record Input;
 
-    public string Summary => "Print the PaperBot version.";
+    public static CliVerb Define() => CliVerb.For<VersionCommand, Input>("version", "Print the PaperBot version.", [], _ => new Input(), usesHost: false);
 
-    public string Usage => "version";
+    public static string Version =>
+        typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public async Task<int> ExecuteAsync(CliArgs args, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
-        args.EnsureOnly();
-        var v = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        await console.Out.WriteLineAsync($"paperbot {v}");
+        await console.Out.WriteLineAsync($"paperbot {Version}");
         return 0;
     }
 }

@@ -1,0 +1,33 @@
+using PaperBot.Cli.Commands;
+
+namespace PaperBot.Cli;
+
+/// <summary>
+/// The one list of verbs. To add a verb: write Commands/XxxCommand.cs (its <c>Define()</c> declares the syntax, its
+/// <c>ExecuteAsync</c> does the work) and add one line here. Sub-verbs go in a <see cref="CliVerb.Group"/>.
+/// </summary>
+public static class CliVerbs
+{
+    public static IEnumerable<CliVerb> All() =>
+    [
+        VersionCommand.Define(),
+        DemoCommand.Define(),
+        IngestCommand.Define(),
+        SearchCommand.Define(),
+        ShowCommand.Define(),
+        RelatedCommand.Define(),
+        TrendingCommand.Define(),
+        AskCommand.Define(),
+        EmbedCommand.Define(),
+        StatsCommand.Define(),
+        ExportCommand.Define(),
+        RemoveCommand.Define(),
+        BackupCommand.Define(),
+        ReindexCommand.Define(),
+        RepairCommand.Define(),
+        CliVerb.Group("eval", "Evaluate retrieval quality.", EvalBeirCommand.Define()),
+        CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define()),
+        RunCommand.Define(),
+        CompletionCommand.Define(),
+    ];
+}
