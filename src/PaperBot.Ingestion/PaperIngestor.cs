@@ -1,6 +1,9 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Search;
 using PaperBot.Ingestion.Fetching;
 using PaperBot.Ingestion.Parsing;
 
@@ -28,36 +31,140 @@ public sealed class IngestReport
     public UpsertResult Totals => Files.Aggregate(default(UpsertResult), (a, f) => a + f.Counts);
 
     public int ErrorCount => Files.Sum(f => f.Issues.Count);
+
+    /// <summary>Ctrl+C stopped the run at a batch boundary: <see cref="Totals"/> is what was stored.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>The database failed (corrupt, read-only, full disk…): the run stopped; <see cref="Totals"/> is what was stored before.</summary>
+    public PaperStoreException? StoreError { get; set; }
+
+    /// <summary>How long the search index took to catch up after the last write (null when it was not updated).</summary>
+    public TimeSpan? IndexTime { get; set; }
 }
 
-/// <summary>Progress after each stored batch: which input, how many of its papers are stored so far, and of how many.</summary>
-public readonly record struct IngestProgress(string Source, int FileIndex, int FileCount, int Done, int Total);
+/// <summary>
+/// Progress after each stored batch: which input, how many of its papers are stored so far, and the bytes read of
+/// the input's length (0 when unknown).
+/// </summary>
+public readonly record struct IngestProgress(string Source, int FileIndex, int FileCount, int Done, long BytesRead, long BytesTotal);
+
+/// <summary>How to ingest.</summary>
+public sealed record IngestRequest(IReadOnlyList<string> Inputs)
+{
+    /// <summary><see cref="MergeMode.Replace"/>: corrected fields in the input win (`ingest --replace`).</summary>
+    public MergeMode Mode { get; init; } = MergeMode.Merge;
+
+    /// <summary>Bring the search index up to date at the end of the run (so the first search needs no rebuild).</summary>
+    public bool UpdateIndex { get; init; } = true;
+}
 
 /// <summary>
 /// Ingests files, directories (recursively) and http(s) URLs: detects each input's format by content, parses it, and
-/// upserts the papers in batches. Bad records are reported with file and position and skipped; an unreadable input is
-/// reported and the next one goes on.
+/// upserts the papers in batches. JSONL is streamed (memory stays flat whatever the file size); other formats are API
+/// pages, read whole up to <see cref="IngestionOptions.MaxDocumentBytes"/>. A bad or oversized record is reported with
+/// file and position and skipped; an unreadable input is reported and the next one goes on. A database failure stops
+/// the run (reported in <see cref="IngestReport.StoreError"/>, never as a record error), and Ctrl+C stops it at the
+/// next batch; in both cases what was stored is in the report. At the end, the search index is brought up to date.
 /// </summary>
 public sealed class PaperIngestor
 {
-    public const int BatchSize = 1000;
     private readonly IPaperStore _store;
     private readonly ResilientHttpFetcher _http;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PaperLimits _limits;
+    private readonly ISearchIndexMaintenance? _index;
+    private readonly IngestionOptions _options;
 
-    public PaperIngestor(IPaperStore store, ResilientHttpFetcher http, TimeProvider time, ILogger<PaperIngestor>? logger = null)
+    public PaperIngestor(
+        IPaperStore store,
+        ResilientHttpFetcher http,
+        TimeProvider time,
+        ILogger<PaperIngestor>? logger = null,
+        PaperLimits? limits = null,
+        ISearchIndexMaintenance? index = null,
+        IOptions<IngestionOptions>? options = null)
     {
         _store = store;
         _http = http;
         _time = time;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _limits = limits ?? PaperLimits.Default;
+        _index = index;
+        _options = options?.Value ?? new IngestionOptions();
     }
 
-    public async Task<IngestReport> IngestAsync(IReadOnlyList<string> inputs, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<IngestReport> IngestAsync(IReadOnlyList<string> inputs, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        IngestAsync(new IngestRequest(inputs), progress, cancellationToken);
+
+    public async Task<IngestReport> IngestAsync(IngestRequest request, IProgress<IngestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(request);
         var report = new IngestReport();
+        var expanded = Expand(request.Inputs, report);
+        var wrote = false;
+        for (var i = 0; i < expanded.Count && !report.Cancelled && report.StoreError is null; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                report.Cancelled = true;
+                break;
+            }
+
+            var source = expanded[i];
+            var file = new IngestFileReport { Source = source };
+            report.Files.Add(file);
+            var run = new FileRun(this, request.Mode, file, report, progress, i, expanded.Count, cancellationToken);
+            try
+            {
+                if (IsUrl(source))
+                {
+                    var content = await _http.GetStringAsync(new Uri(source), cancellationToken).ConfigureAwait(false);
+                    run.Document(content, content.Length);
+                }
+                else
+                {
+                    await using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+                    run.Stream(stream);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                report.Cancelled = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FetchException or UriFormatException or DecoderFallbackException)
+            {
+                file.Issues.Add(new IngestIssue(source, "", ex switch
+                {
+                    FileNotFoundException or DirectoryNotFoundException => "file not found",
+                    UnauthorizedAccessException => "permission denied",
+                    _ => ex.Message,
+                }));
+            }
+            catch (PaperStoreException ex)
+            {
+                report.StoreError = ex;
+            }
+
+            wrote |= file.Counts.Added + file.Counts.Updated > 0;
+            _logger.LogInformation(
+                "{Source}: {Format}, {Added} added, {Updated} updated, {Unchanged} unchanged, {Errors} errors",
+                source, file.Format, file.Counts.Added, file.Counts.Updated, file.Counts.Unchanged, file.Issues.Count);
+        }
+
+        if (request.UpdateIndex && wrote && report.StoreError is null && _index is not null)
+        {
+            // The index catches up from the store's change feed now, so the first search after ingest needs no rebuild.
+            var started = _time.GetTimestamp();
+            _index.Synchronize();
+            report.IndexTime = _time.GetElapsedTime(started);
+        }
+
+        return report;
+    }
+
+    private static List<string> Expand(IReadOnlyList<string> inputs, IngestReport report)
+    {
         var expanded = new List<string>();
         foreach (var input in inputs)
         {
@@ -80,53 +187,167 @@ public sealed class PaperIngestor
             expanded.AddRange(files);
         }
 
-        for (var i = 0; i < expanded.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var source = expanded[i];
-            var file = new IngestFileReport { Source = source };
-            report.Files.Add(file);
-            string content;
-            try
-            {
-                content = IsUrl(source)
-                    ? await _http.GetStringAsync(new Uri(source), cancellationToken).ConfigureAwait(false)
-                    : await File.ReadAllTextAsync(source, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FetchException or UriFormatException)
-            {
-                var reason = ex switch
-                {
-                    FileNotFoundException or DirectoryNotFoundException => "file not found",
-                    _ => ex.Message,
-                };
-                file.Issues.Add(new IngestIssue(source, "", reason));
-                continue;
-            }
-
-            var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-            var parsed = PaperParsers.Parse(content, source, today);
-            file.Format = parsed.Format;
-            file.Parsed = parsed.Papers.Count;
-            file.Issues.AddRange(parsed.Issues);
-            var done = 0;
-            progress?.Report(new IngestProgress(source, i, expanded.Count, 0, parsed.Papers.Count));
-            foreach (var chunk in parsed.Papers.Chunk(BatchSize))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                file.Counts += _store.Upsert(chunk);
-                done += chunk.Length;
-                progress?.Report(new IngestProgress(source, i, expanded.Count, done, parsed.Papers.Count));
-            }
-
-            _logger.LogInformation(
-                "{Source}: {Format}, {Added} added, {Updated} updated, {Unchanged} unchanged, {Errors} errors",
-                source, parsed.Format, file.Counts.Added, file.Counts.Updated, file.Counts.Unchanged, file.Issues.Count);
-        }
-
-        return report;
+        return expanded;
     }
 
     private static bool IsUrl(string s) =>
         s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One input: parsing, limits, batching and progress.</summary>
+    private sealed class FileRun(
+        PaperIngestor owner,
+        MergeMode mode,
+        IngestFileReport file,
+        IngestReport report,
+        IProgress<IngestProgress>? progress,
+        int index,
+        int count,
+        CancellationToken cancellationToken)
+    {
+        private readonly List<(Paper Paper, string Position)> _batch = new(owner._options.BatchSize);
+        private long _bytesTotal;
+        private long _bytesRead;
+        private int _done;
+
+        public void Stream(FileStream stream)
+        {
+            _bytesTotal = stream.Length;
+            var head = new byte[(int)Math.Min(64 * 1024, Math.Max(0, stream.Length))];
+            var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            var headText = Encoding.UTF8.GetString(head, 0, n);
+            var format = PaperParsers.Detect(headText, file.Source);
+            if (format == IngestFormat.Jsonl)
+            {
+                file.Format = format;
+                foreach (var rec in JsonlPaperFormat.Read(stream, file.Source, owner._options.MaxRecordBytes))
+                {
+                    _bytesRead = rec.BytesRead;
+                    if (rec.Issue is not null)
+                    {
+                        file.Issues.Add(rec.Issue);
+                    }
+                    else
+                    {
+                        Add(rec.Paper!, rec.Position);
+                    }
+
+                    if (report.Cancelled)
+                    {
+                        return;
+                    }
+                }
+
+                Flush();
+                return;
+            }
+
+            if (stream.Length > owner._options.MaxDocumentBytes)
+            {
+                file.Format = format;
+                file.Issues.Add(new IngestIssue(file.Source, "", $"file is {stream.Length / (1024 * 1024):N0} MB, over the {owner._options.MaxDocumentBytes / (1024 * 1024):N0} MB read whole for {format} files (Ingestion:MaxDocumentBytes); convert it to JSONL, which streams"));
+                return;
+            }
+
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            Document(reader.ReadToEnd(), stream.Length);
+        }
+
+        public void Document(string content, long length)
+        {
+            _bytesTotal = length;
+            var today = DateOnly.FromDateTime(owner._time.GetUtcNow().UtcDateTime);
+            var parsed = PaperParsers.Parse(content, file.Source, today);
+            file.Format = parsed.Format;
+            file.Issues.AddRange(parsed.Issues);
+            for (var i = 0; i < parsed.Papers.Count && !report.Cancelled; i++)
+            {
+                Add(parsed.Papers[i], $"record {i + 1}");
+            }
+
+            _bytesRead = length;
+            Flush();
+        }
+
+        private void Add(Paper paper, string position)
+        {
+            file.Parsed++;
+            _batch.Add((paper, position));
+            if (_batch.Count >= owner._options.BatchSize)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            if (_batch.Count == 0 || report.Cancelled)
+            {
+                return;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C: this batch is not written; every batch before it is stored and counted.
+                report.Cancelled = true;
+                return;
+            }
+
+            var ok = new List<Paper>(_batch.Count);
+            foreach (var (paper, position) in _batch)
+            {
+                var p = PaperMerger.Normalize(PaperMerger.Clone(paper));
+                var reason = owner._limits.Check(p) ?? (p.Title.Length == 0 && PaperId.IsTitleId(p.Id) ? "record has neither a title nor an arXiv id" : null);
+                if (reason is null)
+                {
+                    ok.Add(p);
+                }
+                else
+                {
+                    file.Issues.Add(new IngestIssue(file.Source, position, $"{reason}; skipped"));
+                }
+            }
+
+            _batch.Clear();
+            if (ok.Count > 0)
+            {
+                file.Counts += Store(ok);
+            }
+
+            _done += ok.Count;
+            progress?.Report(new IngestProgress(file.Source, index, count, _done, _bytesRead, _bytesTotal));
+        }
+
+        private UpsertResult Store(List<Paper> papers)
+        {
+            try
+            {
+                return owner._store.Upsert(papers, mode);
+            }
+            catch (PaperRecordException ex) when (papers.Count > 1)
+            {
+                // The store refused one record the limits did not catch: store the rest one by one, report that one.
+                var total = default(UpsertResult);
+                foreach (var p in papers)
+                {
+                    try
+                    {
+                        total += owner._store.Upsert([p], mode);
+                    }
+                    catch (PaperRecordException one)
+                    {
+                        file.Issues.Add(new IngestIssue(file.Source, $"id {p.Id}", $"{one.Message}; skipped"));
+                    }
+                }
+
+                owner._logger.LogDebug("batch refused ({Error}); stored record by record", ex.Message);
+                return total;
+            }
+            catch (PaperRecordException ex)
+            {
+                file.Issues.Add(new IngestIssue(file.Source, $"id {papers[0].Id}", $"{ex.Message}; skipped"));
+                return default;
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using LiteDB;
+using LiteDB.Engine;
 using Microsoft.Extensions.Options;
 using PaperBot.Core.Papers;
 
@@ -7,28 +8,36 @@ namespace PaperBot.Storage;
 /// <summary>
 /// Owns the single <see cref="LiteDatabase"/> for the configured file, shared (as a DI singleton) by the paper store and
 /// every <c>IRecordStore&lt;T&gt;</c>. The file is opened lazily on first use, guarded by an exclusive lock file
-/// ("&lt;db&gt;.lock") so a second process gets a clear "locked" error instead of writing into the same file.
-/// A corrupt or unreadable file is never replaced: opening it throws <see cref="PaperStoreException"/>.
+/// ("&lt;db&gt;.lock"), so a second process gets <see cref="StoreErrorKind.Locked"/> (and PaperBot.Storage.Sharing then
+/// talks to the process that owns the file) instead of writing into the same file.
+/// <para>
+/// Faults: a corrupt file is refused and left byte-identical; a read-only file or folder says so (and opens with
+/// <see cref="StorageOptions.ReadOnly"/>); a full disk fails the write with <see cref="StoreErrorKind.DiskFull"/>,
+/// and everything committed before stays. Every error is a <see cref="PaperStoreException"/> naming the file.
+/// </para>
 /// </summary>
 public sealed class LiteDbContext : IDisposable
 {
     internal const string MetaCollection = "meta";
 
     private const int HeaderOffset = 32;
+    private const int PageSize = 8192;
     private static readonly byte[] HeaderMagic = "** This is a LiteDB file **"u8.ToArray();
     private readonly object _openLock = new();
     private LiteDatabase? _db;
     private FileStream? _lockFile;
     private SyncPointFileStream? _dataStream;
     private SyncPointFileStream? _logStream;
+    private PaperStoreException? _failed;
+    private readonly WriteFault _fault = new();
     private bool _disposed;
 
     public LiteDbContext(IOptions<StorageOptions> options)
-        : this(options.Value.DatabasePath)
+        : this(options.Value.DatabasePath, options.Value.ReadOnly)
     {
     }
 
-    public LiteDbContext(string databasePath)
+    public LiteDbContext(string databasePath, bool readOnly = false)
     {
         if (string.IsNullOrWhiteSpace(databasePath))
         {
@@ -36,18 +45,27 @@ public sealed class LiteDbContext : IDisposable
         }
 
         DatabasePath = Path.GetFullPath(databasePath);
+        ReadOnly = readOnly;
     }
 
     public string DatabasePath { get; }
 
+    /// <summary>Opened with --read-only: nothing is written to the file or its folder.</summary>
+    public bool ReadOnly { get; }
+
     /// <summary>LiteDB's write-ahead log file next to the database ("name-log.ext", LiteDB's own naming).</summary>
-    internal string LogPath => Path.Combine(
-        Path.GetDirectoryName(DatabasePath) ?? "",
-        Path.GetFileNameWithoutExtension(DatabasePath) + "-log" + Path.GetExtension(DatabasePath));
+    internal string LogPath => LogPathFor(DatabasePath);
+
+    internal static string LogPathFor(string databasePath) => Path.Combine(
+        Path.GetDirectoryName(databasePath) ?? "",
+        Path.GetFileNameWithoutExtension(databasePath) + "-log" + Path.GetExtension(databasePath));
+
+    /// <summary>True once the file has been opened by this process (it owns the lock).</summary>
+    public bool IsOpen => Volatile.Read(ref _db) is not null;
 
     /// <summary>
-    /// The durable sync point after a write operation: waits for LiteDB's log writer, checkpoints the log into the
-    /// data file and fsyncs both files. Called once per upsert/delete/record write, not per page.
+    /// The durable sync point after a write operation: checkpoints the log into the data file and fsyncs both files.
+    /// Called once per upsert/delete/record write, not per page.
     /// </summary>
     internal void SyncToDisk()
     {
@@ -60,7 +78,7 @@ public sealed class LiteDbContext : IDisposable
         }
     }
 
-    /// <summary>Serialises writers that need read-modify-write consistency (the paper upsert and revision counter).</summary>
+    /// <summary>Serialises every writer (paper upserts and the revision counter, record writes, backups).</summary>
     internal object WriteLock { get; } = new();
 
     /// <summary>The open database (opened on first access).</summary>
@@ -77,25 +95,72 @@ public sealed class LiteDbContext : IDisposable
             lock (_openLock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                return _db ??= Open();
+                if (_failed is not null)
+                {
+                    throw _failed;
+                }
+
+                return _db ??= ReadOnly ? OpenReadOnly() : Open();
             }
         }
     }
 
-    /// <summary>Runs a database operation, turning LiteDB's corruption errors into a <see cref="PaperStoreException"/> naming the file.</summary>
+    /// <summary>Opens the file now (errors surface here, as <see cref="PaperStoreException"/>).</summary>
+    public void EnsureOpen() => _ = Database;
+
+    /// <summary>Refuses a write on a read-only database with a message that says what to do.</summary>
+    internal void EnsureWritable(string what)
+    {
+        if (ReadOnly)
+        {
+            throw new PaperStoreException(
+                $"cannot {what}: the database '{DatabasePath}' was opened read-only (--read-only / Storage:ReadOnly). " +
+                "Run the command without --read-only on a writable copy.", DatabasePath, null, StoreErrorKind.ReadOnly);
+        }
+    }
+
+    /// <summary>Runs a database operation, turning LiteDB and I/O errors into a <see cref="PaperStoreException"/> naming the file.</summary>
     internal T Guard<T>(Func<T> operation)
     {
+        if (_failed is not null)
+        {
+            throw new PaperStoreException(_failed.Message, DatabasePath, _failed, _failed.Kind);
+        }
+
         try
         {
-            return operation();
+            var result = operation();
+            ThrowIfWriteFailed();
+            return result;
         }
-        catch (LiteException ex) when (ex.ErrorCode != LiteException.INDEX_DUPLICATE_KEY)
+        catch (PaperStoreException)
         {
-            throw Corrupt(ex.Message, ex);
+            throw;
+        }
+        catch (Exception ex) when (_fault.Error is { } cause && ex is not OutOfMemoryException)
+        {
+            // Whatever LiteDB made of a write that failed underneath it, the cause is the failed write.
+            throw Fail(IoError(cause));
+        }
+        catch (LiteException ex) when (IsRecordError(ex))
+        {
+            throw new PaperRecordException($"the database refused the record: {ex.Message}", null, ex);
+        }
+        catch (LiteException ex)
+        {
+            throw Fail(Corrupt(ex.Message, ex));
         }
         catch (IOException ex)
         {
-            throw new PaperStoreException($"cannot read or write the database file '{DatabasePath}': {ex.Message}", DatabasePath, ex);
+            throw Fail(IoError(ex));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw Fail(ReadOnlyError($"no permission to write it ({ex.Message})", ex));
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED } && _failed is not null)
+        {
+            throw new PaperStoreException(_failed.Message, DatabasePath, ex, _failed.Kind);
         }
     }
 
@@ -104,6 +169,53 @@ public sealed class LiteDbContext : IDisposable
         operation();
         return true;
     });
+
+    private void ThrowIfWriteFailed()
+    {
+        if (_fault.Error is { } cause)
+        {
+            throw Fail(IoError(cause));
+        }
+    }
+
+    /// <summary>LiteDB errors about one document (not about the file).</summary>
+    private static bool IsRecordError(LiteException ex) => ex.ErrorCode is LiteException.INDEX_DUPLICATE_KEY or LiteException.INVALID_INDEX_KEY
+        or LiteException.DOCUMENT_MAX_DEPTH or LiteException.INVALID_NULL_CHAR_STRING or LiteException.INVALID_DATA_TYPE
+        or LiteException.INVALID_FORMAT;
+
+    /// <summary>
+    /// After a failed write LiteDB closes its engine; later calls must get the same clear error (not an
+    /// ObjectDisposedException), and the process must not write again until restarted.
+    /// </summary>
+    private PaperStoreException Fail(PaperStoreException error)
+    {
+        if (error.Kind is StoreErrorKind.Corrupt or StoreErrorKind.DiskFull or StoreErrorKind.Io)
+        {
+            lock (_openLock)
+            {
+                _failed ??= error;
+            }
+        }
+
+        return error;
+    }
+
+    private PaperStoreException IoError(IOException ex) => IsDiskFull(ex)
+        ? new PaperStoreException(
+            $"the disk holding the database '{DatabasePath}' is full: the last write was refused and nothing stored before it was lost. " +
+            "Free some space and run the command again.", DatabasePath, ex, StoreErrorKind.DiskFull)
+        : IsReadOnlyFs(ex)
+            ? ReadOnlyError("it is on a read-only file system", ex)
+            : new PaperStoreException($"cannot read or write the database file '{DatabasePath}': {ex.Message}", DatabasePath, ex, StoreErrorKind.Io);
+
+    internal static bool IsDiskFull(IOException ex) =>
+        ex.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027) ||
+        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) ||
+        ex.Message.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase) ||
+        (ex.InnerException is IOException inner && IsDiskFull(inner));
+
+    private static bool IsReadOnlyFs(IOException ex) =>
+        ex.HResult == 30 || ex.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase);
 
     private LiteDatabase Open()
     {
@@ -117,18 +229,21 @@ public sealed class LiteDbContext : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new PaperStoreException($"cannot create the directory '{dir}' for the database file '{DatabasePath}': {ex.Message}", DatabasePath, ex);
+            throw new PaperStoreException(
+                $"cannot create the folder '{dir}' for the database file '{DatabasePath}': {ex.Message}", DatabasePath, ex,
+                ex is UnauthorizedAccessException || (ex is IOException io && IsReadOnlyFs(io)) ? StoreErrorKind.ReadOnly : StoreErrorKind.Io);
         }
 
         if (Directory.Exists(DatabasePath))
         {
-            throw new PaperStoreException($"database path '{DatabasePath}' is a directory, not a file: set Storage:DatabasePath (or --db) to a file path.", DatabasePath);
+            throw new PaperStoreException($"database path '{DatabasePath}' is a directory, not a file: set Storage:DatabasePath (or --db) to a file path.", DatabasePath, null, StoreErrorKind.Io);
         }
 
         _lockFile = AcquireLock();
         try
         {
             CheckHeader();
+            CheckWritable();
         }
         catch
         {
@@ -141,33 +256,101 @@ public sealed class LiteDbContext : IDisposable
         {
             // LiteDB's own file streams fsync every time its log writer's queue runs dry (every page or two during a
             // bulk upsert); these streams leave durability to SyncToDisk, called once per write operation.
-            _dataStream = new SyncPointFileStream(DatabasePath);
-            _logStream = new SyncPointFileStream(LogPath);
+            _dataStream = new SyncPointFileStream(DatabasePath, isDataFile: true, _fault);
+            _logStream = new SyncPointFileStream(LogPath, isDataFile: false, _fault);
             db = new LiteDatabase(_dataStream, mapper: null, logStream: _logStream);
-
-            // Touch the header, the collection list and the meta collection so a damaged file fails here, not later.
-            _ = db.GetCollectionNames().ToList();
-            var meta = db.GetCollection(MetaCollection);
-            _ = meta.FindAll().ToList();
+            Touch(db);
             return db;
         }
-        catch (Exception ex) when (ex is IOException && IsLockViolation((IOException)ex))
+        catch (Exception ex) when (ex is IOException io && IsLockViolation(io))
         {
-            db?.Dispose();
+            DisposeQuietly(db);
             ReleaseLock();
             throw Locked(ex);
         }
+        catch (IOException ex)
+        {
+            DisposeQuietly(db);
+            ReleaseLock();
+            throw IoError(ex);
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            db?.Dispose();
+            DisposeQuietly(db);
             ReleaseLock();
             throw Corrupt(ex.Message, ex);
         }
     }
 
     /// <summary>
+    /// `--read-only`: no lock file, no log file, nothing written. The log (normally empty: every write ends with a
+    /// checkpoint) is read into memory, so a file left with a pending log still opens with its last commits.
+    /// </summary>
+    private LiteDatabase OpenReadOnly()
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            throw new PaperStoreException($"database file '{DatabasePath}' does not exist (opened with --read-only, so it is not created).", DatabasePath, null, StoreErrorKind.Io);
+        }
+
+        CheckHeader();
+        LiteDatabase? db = null;
+        try
+        {
+            var data = new ReadOnlyDataStream(new FileStream(DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, PageSize, FileOptions.RandomAccess));
+            var log = new MemoryStream();
+            if (File.Exists(LogPath))
+            {
+                using var fs = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                fs.CopyTo(log);
+                log.Position = 0;
+            }
+
+            var engine = new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true });
+            db = new LiteDatabase(engine, mapper: null, disposeOnClose: true);
+            Touch(db);
+            return db;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            DisposeQuietly(db);
+            throw new PaperStoreException($"cannot read the database file '{DatabasePath}': permission denied ({ex.Message}).", DatabasePath, ex, StoreErrorKind.ReadOnly);
+        }
+        catch (IOException ex)
+        {
+            DisposeQuietly(db);
+            throw IoError(ex);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            DisposeQuietly(db);
+            throw Corrupt(ex.Message, ex);
+        }
+    }
+
+    /// <summary>Touches the header, the collection list and the meta collection so a damaged file fails on open, not later.</summary>
+    private static void Touch(LiteDatabase db)
+    {
+        _ = db.GetCollectionNames().ToList();
+        _ = db.GetCollection(MetaCollection).FindAll().ToList();
+    }
+
+    private static void DisposeQuietly(LiteDatabase? db)
+    {
+        try
+        {
+            db?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            // Already failing; the original error is what the user needs.
+        }
+    }
+
+    /// <summary>
     /// Refuses anything that is not a LiteDB file before LiteDB sees it: LiteDB would otherwise initialise a short
-    /// non-database file as a fresh database, overwriting it.
+    /// non-database file as a fresh database, overwriting it. A file LiteDB marked invalid before PaperBot guarded
+    /// it is refused too (LiteDB would rebuild it in place).
     /// </summary>
     private void CheckHeader()
     {
@@ -185,7 +368,7 @@ public sealed class LiteDbContext : IDisposable
                 return;
             }
 
-            head = new byte[HeaderOffset + HeaderMagic.Length];
+            head = new byte[SyncPointFileStream.InvalidStateFlagOffset + 1];
             var read = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             if (read < head.Length)
             {
@@ -194,24 +377,57 @@ public sealed class LiteDbContext : IDisposable
         }
         catch (IOException ex)
         {
-            throw Locked(ex);
+            throw IsLockViolation(ex) ? Locked(ex) : IoError(ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new PaperStoreException($"cannot read the database file '{DatabasePath}': permission denied ({ex.Message}).", DatabasePath, ex);
+            throw new PaperStoreException($"cannot read the database file '{DatabasePath}': permission denied ({ex.Message}).", DatabasePath, ex, StoreErrorKind.ReadOnly);
         }
 
-        if (!head.AsSpan(HeaderOffset).SequenceEqual(HeaderMagic))
+        if (!head.AsSpan(HeaderOffset, HeaderMagic.Length).SequenceEqual(HeaderMagic))
         {
             throw Corrupt("it is not a LiteDB database file (wrong header; encrypted files are not supported)", null);
         }
+
+        if (head[SyncPointFileStream.InvalidStateFlagOffset] != 0)
+        {
+            throw Corrupt("LiteDB marked it as damaged (invalid datafile state)", null);
+        }
     }
 
+    /// <summary>A file the process may read but not write is reported as read-only, not as locked or corrupt.</summary>
+    private void CheckWritable()
+    {
+        if (!File.Exists(DatabasePath))
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = new FileStream(DatabasePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw ReadOnlyError($"no permission to write it ({ex.Message})", ex);
+        }
+        catch (IOException ex) when (IsReadOnlyFs(ex))
+        {
+            throw ReadOnlyError("it is on a read-only file system", ex);
+        }
+    }
+
+    private PaperStoreException ReadOnlyError(string reason, Exception? inner) => new(
+        $"database file '{DatabasePath}' is read-only: {reason}. Make it (and its folder) writable, or add --read-only " +
+        "to search, show, related, trending, ask or export it without writing.", DatabasePath, inner, StoreErrorKind.ReadOnly);
+
     private PaperStoreException Corrupt(string reason, Exception? inner) => new(
-        $"database file '{DatabasePath}' is corrupt or unreadable: {reason.TrimEnd('.')}. It was NOT replaced: " +
-        "restore it from a backup, or move it away (or point Storage:DatabasePath / --db elsewhere) to start a new database.",
+        $"database file '{DatabasePath}' is corrupt or unreadable: {reason.TrimEnd('.')}. It was NOT changed: " +
+        $"run 'paperbot repair --db {DatabasePath}' to rebuild what can be read into a new file (the damaged one is kept), " +
+        "or restore it from a backup ('paperbot backup' makes one), or move it away to start a new database.",
         DatabasePath,
-        inner);
+        inner,
+        StoreErrorKind.Corrupt);
 
     private FileStream AcquireLock()
     {
@@ -220,26 +436,65 @@ public sealed class LiteDbContext : IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new PaperStoreException(
+                $"database folder '{Path.GetDirectoryName(DatabasePath)}' is read-only: cannot create the lock file '{lockPath}' ({ex.Message}). " +
+                "Make the folder writable, or add --read-only to search, show, related, trending, ask or export the database without writing.",
+                DatabasePath, ex, StoreErrorKind.ReadOnly);
+        }
+        catch (IOException ex) when (IsReadOnlyFs(ex))
+        {
+            throw new PaperStoreException(
+                $"database folder '{Path.GetDirectoryName(DatabasePath)}' is on a read-only file system. " +
+                "Add --read-only to search, show, related, trending, ask or export the database without writing.",
+                DatabasePath, ex, StoreErrorKind.ReadOnly);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            throw IoError(ex);
+        }
         catch (IOException ex)
         {
             throw Locked(ex);
         }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new PaperStoreException($"cannot open the database file '{DatabasePath}': no permission to create '{lockPath}' ({ex.Message}).", DatabasePath, ex);
-        }
     }
 
     private PaperStoreException Locked(Exception ex) => new(
-        $"database file '{DatabasePath}' is locked by another process (is another paperbot running?). " +
+        $"database file '{DatabasePath}' is locked by another process that does not share it. " +
         "Stop it, or use another file with --db / Storage:DatabasePath.",
         DatabasePath,
-        ex);
+        ex,
+        StoreErrorKind.Locked);
 
     private static bool IsLockViolation(IOException ex) =>
         ex.Message.Contains("being used by another process", StringComparison.OrdinalIgnoreCase) ||
         ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase) ||
         ex.HResult is 32 or 33 or unchecked((int)0x80070020) or unchecked((int)0x80070021) or 11;
+
+    /// <summary>
+    /// Copies a consistent snapshot of the database to <paramref name="destination"/> (a new file): writers are held
+    /// off, the log is checkpointed into the data file, and the data file is copied. Returns the bytes copied.
+    /// </summary>
+    internal long SnapshotTo(Stream destination)
+    {
+        var db = Database;
+        lock (WriteLock)
+        {
+            if (!ReadOnly)
+            {
+                Guard(() =>
+                {
+                    db.Checkpoint();
+                    _dataStream?.SyncToDisk();
+                });
+            }
+
+            using var source = new FileStream(DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
+            source.CopyTo(destination, 1 << 20);
+            return source.Length;
+        }
+    }
 
     private void ReleaseLock()
     {
@@ -261,7 +516,7 @@ public sealed class LiteDbContext : IDisposable
             }
 
             _disposed = true;
-            _db?.Dispose();
+            DisposeQuietly(_db);
             _db = null;
             try
             {

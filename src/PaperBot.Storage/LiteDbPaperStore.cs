@@ -22,19 +22,34 @@ public sealed class LiteDbPaperStore : IPaperStore
     private const string TitleIds = "ids";
     private const string RevisionKey = "revision";
     private const string StoreIdKey = "storeId";
+    private const string CountsKey = "counts";
+    private const string SchemaKey = "schema";
+
+    /// <summary>Schema 2: indexes created, title map complete, paper and per-source counters kept in "meta".</summary>
+    private const int SchemaVersion = 2;
     private const int BatchSize = 2000;
     private const int PageSize = 1000;
 
     private readonly LiteDbContext _context;
+    private readonly PaperLimits _limits;
     private readonly object _initLock = new();
     private volatile bool _initialized;
     private long _revision;
     private string _storeId = "";
 
-    public LiteDbPaperStore(LiteDbContext context)
+    /// <summary>Papers and papers per source, kept with every write (so counts are O(1) and nothing scans on open).</summary>
+    private long _count;
+    private volatile bool _hasTombstones;
+    private Dictionary<string, long> _bySource = new(StringComparer.OrdinalIgnoreCase);
+
+    public LiteDbPaperStore(LiteDbContext context, PaperLimits? limits = null)
     {
         _context = context;
+        _limits = limits ?? PaperLimits.Default;
     }
+
+    /// <summary>The field-size limits every stored paper meets.</summary>
+    public PaperLimits Limits => _limits;
 
     public string DatabasePath => _context.DatabasePath;
 
@@ -66,14 +81,17 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private ILiteCollection<BsonDocument> Meta => Db.GetCollection(LiteDbContext.MetaCollection);
 
-    public UpsertResult Upsert(IEnumerable<Paper> papers)
+    public UpsertResult Upsert(IEnumerable<Paper> papers) => Upsert(papers, MergeMode.Merge);
+
+    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode)
     {
         ArgumentNullException.ThrowIfNull(papers);
         EnsureInitialized();
+        _context.EnsureWritable("store papers");
         var total = default(UpsertResult);
         foreach (var chunk in papers.Chunk(BatchSize))
         {
-            total += _context.Guard(() => UpsertBatch(chunk));
+            total += _context.Guard(() => UpsertBatch(chunk, mode));
         }
 
         if (total.Added + total.Updated > 0)
@@ -84,7 +102,7 @@ public sealed class LiteDbPaperStore : IPaperStore
         return total;
     }
 
-    private UpsertResult UpsertBatch(Paper[] batch)
+    private UpsertResult UpsertBatch(Paper[] batch, MergeMode mode)
     {
         var incoming = new List<(Paper Paper, string? TitleKey)>(batch.Length);
         foreach (var raw in batch)
@@ -92,7 +110,12 @@ public sealed class LiteDbPaperStore : IPaperStore
             var p = PaperMerger.Normalize(PaperMerger.Clone(raw));
             if (p.Title.Length == 0 && PaperId.IsTitleId(p.Id))
             {
-                throw new ArgumentException($"paper '{p.Id}' has neither a title nor an arXiv id", nameof(batch));
+                throw new PaperRecordException($"paper '{p.Id}' has neither a title nor an arXiv id", p.Id);
+            }
+
+            if (_limits.Check(p) is { } reason)
+            {
+                throw new PaperRecordException($"paper '{p.Id}' not stored: {reason}", p.Id);
             }
 
             incoming.Add((p, p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : null));
@@ -106,9 +129,10 @@ public sealed class LiteDbPaperStore : IPaperStore
             db.BeginTrans();
             try
             {
-                var result = UpsertBatchInTransaction(incoming);
+                var result = UpsertBatchInTransaction(incoming, mode);
                 db.Commit();
                 Interlocked.Exchange(ref _revision, result.Revision);
+                ApplyCounts(result.Counts);
                 return result.Result;
             }
             catch
@@ -119,8 +143,10 @@ public sealed class LiteDbPaperStore : IPaperStore
         }
     }
 
-    private (UpsertResult Result, long Revision) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming)
+    private (UpsertResult Result, long Revision, CountDelta? Counts) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming, MergeMode mode)
     {
+        bool Apply(Paper target, Paper source) => mode == MergeMode.Replace ? PaperMerger.Replace(target, source) : PaperMerger.Merge(target, source);
+        var oldSources = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var papers = Papers;
 
         // Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses):
@@ -144,6 +170,7 @@ public sealed class LiteDbPaperStore : IPaperStore
         {
             var p = PaperDocument.FromDocument(doc);
             stored.Add(p.Id);
+            oldSources[p.Id] = [.. p.Sources];
             Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
         }
 
@@ -219,7 +246,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                     existing = known[arxivMate];
                 }
 
-                if (PaperMerger.Merge(existing, p))
+                if (Apply(existing, p))
                 {
                     MarkChanged(existing.Id);
                     nUpdated++;
@@ -239,7 +266,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                     // A title-only sighting of a paper we know by arXiv id (or by the same title id).
                     var mateId = titleMates.FirstOrDefault(id => !PaperId.IsTitleId(id)) ?? titleMates[0];
                     var mate = known[mateId];
-                    if (PaperMerger.Merge(mate, p))
+                    if (Apply(mate, p))
                     {
                         MarkChanged(mate.Id);
                         nUpdated++;
@@ -258,7 +285,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                     var old = known[titleId];
                     var promoted = PaperMerger.Clone(old);
                     promoted.Id = p.Id;
-                    PaperMerger.Merge(promoted, p);
+                    Apply(promoted, p);
                     known.Remove(titleId);
                     RemoveTitle(titleKey, titleId);
                     changedSet.Remove(titleId);
@@ -283,17 +310,52 @@ public sealed class LiteDbPaperStore : IPaperStore
             nAdded++;
         }
 
+        if (mode == MergeMode.Replace)
+        {
+            // A corrected title moves an arXiv-id paper to another title key.
+            foreach (var id in changed)
+            {
+                var p = known[id];
+                var newKey = p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : null;
+                if (stored.Contains(id) && keyOf[id] is { } oldKey && oldKey != newKey)
+                {
+                    if (!byTitle.ContainsKey(oldKey))
+                    {
+                        byTitle[oldKey] = titles.FindById(oldKey) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray
+                            ? [.. arr.AsArray.Where(v => v.IsString).Select(v => v.AsString)]
+                            : [];
+                    }
+
+                    RemoveTitle(oldKey, id);
+                    if (newKey is not null && !byTitle.ContainsKey(newKey))
+                    {
+                        byTitle[newKey] = titles.FindById(newKey) is { } t2 && t2.TryGetValue(TitleIds, out var arr2) && arr2.IsArray
+                            ? [.. arr2.AsArray.Where(v => v.IsString).Select(v => v.AsString)]
+                            : [];
+                    }
+
+                    AddTitle(newKey, id);
+                    keyOf[id] = newKey;
+                }
+            }
+        }
+
         if (changed.Count == 0 && removed.Count == 0 && dirtyTitles.Count == 0)
         {
-            return (new UpsertResult(nAdded, nUpdated, nUnchanged), Interlocked.Read(ref _revision));
+            return (new UpsertResult(nAdded, nUpdated, nUnchanged), Interlocked.Read(ref _revision), default);
         }
+
+        var delta = new CountDelta(new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase));
 
         var rev = Interlocked.Read(ref _revision);
         var tombstones = Tombstones;
         foreach (var (id, into) in removed)
         {
+            delta.Papers--;
+            delta.Subtract(oldSources.GetValueOrDefault(id));
             papers.Delete(id);
             tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = ++rev, ["MergedInto"] = into });
+            _hasTombstones = true;
         }
 
         var inserts = new List<BsonDocument>(changed.Count);
@@ -303,7 +365,18 @@ public sealed class LiteDbPaperStore : IPaperStore
             var p = known[id];
             p.Revision = ++rev;
             var doc = PaperDocument.ToDocument(p, keyOf[id]);
-            (stored.Contains(id) ? updates : inserts).Add(doc);
+            var isStored = stored.Contains(id);
+            (isStored ? updates : inserts).Add(doc);
+            if (isStored)
+            {
+                delta.Subtract(oldSources.GetValueOrDefault(id));
+            }
+            else
+            {
+                delta.Papers++;
+            }
+
+            delta.Add(p.Sources);
         }
 
         if (updates.Count > 0)
@@ -315,7 +388,7 @@ public sealed class LiteDbPaperStore : IPaperStore
         {
             papers.InsertBulk(inserts, inserts.Count);
         }
-        if (added.Count > 0 && tombstones.LongCount() > 0)
+        if (added.Count > 0 && _hasTombstones)
         {
             tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
         }
@@ -326,7 +399,8 @@ public sealed class LiteDbPaperStore : IPaperStore
         }
 
         Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
-        return (new UpsertResult(nAdded, nUpdated, nUnchanged), rev);
+        WriteCounts(delta);
+        return (new UpsertResult(nAdded, nUpdated, nUnchanged), rev, delta);
     }
 
     public Paper? Get(string id)
@@ -387,21 +461,20 @@ public sealed class LiteDbPaperStore : IPaperStore
     public int Count()
     {
         EnsureInitialized();
-        return _context.Guard(() => Papers.Count());
+        return (int)Math.Min(int.MaxValue, Interlocked.Read(ref _count));
     }
 
     public IEnumerable<Paper> All()
     {
         EnsureInitialized();
         // Paged by id so no LiteDB cursor stays open while the caller works (LiteDB transactions are per thread).
-        BsonValue last = BsonValue.MinValue;
+        string? last = null;
         while (true)
         {
-            var from = last;
-            var page = _context.Guard(() => Papers.Find(Query.GT("_id", from), 0, PageSize).ToList());
-            foreach (var d in page)
+            var page = Page(last, PageSize);
+            foreach (var p in page)
             {
-                yield return PaperDocument.FromDocument(d);
+                yield return p;
             }
 
             if (page.Count < PageSize)
@@ -409,8 +482,16 @@ public sealed class LiteDbPaperStore : IPaperStore
                 yield break;
             }
 
-            last = page[^1]["_id"];
+            last = page[^1].Id;
         }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> papers with ids after <paramref name="afterId"/> (null: from the start), in id order.</summary>
+    public IReadOnlyList<Paper> Page(string? afterId, int limit)
+    {
+        EnsureInitialized();
+        var from = afterId is null ? BsonValue.MinValue : new BsonValue(afterId);
+        return _context.Guard(() => Papers.Find(Query.GT("_id", from), 0, limit).Select(PaperDocument.FromDocument).ToList());
     }
 
     public IEnumerable<Paper> ChangedSince(long revision)
@@ -454,6 +535,7 @@ public sealed class LiteDbPaperStore : IPaperStore
     {
         ArgumentNullException.ThrowIfNull(id);
         EnsureInitialized();
+        _context.EnsureWritable("remove papers");
         lock (_context.WriteLock)
         {
             var deleted = _context.Guard(() => DeleteLocked(id));
@@ -486,9 +568,14 @@ public sealed class LiteDbPaperStore : IPaperStore
 
             var rev = Interlocked.Read(ref _revision) + 1;
             Tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = rev });
+            _hasTombstones = true;
             Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
+            var delta = new CountDelta(new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)) { Papers = -1 };
+            delta.Subtract(PaperDocument.FromDocument(doc).Sources);
+            WriteCounts(delta);
             db.Commit();
             Interlocked.Exchange(ref _revision, rev);
+            ApplyCounts(delta);
             return true;
         }
         catch
@@ -547,30 +634,254 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private void Initialize()
     {
-        var papers = Papers;
-        papers.EnsureIndex(PaperDocument.Published);
-        papers.EnsureIndex(PaperDocument.FeaturedOn);
-        papers.EnsureIndex(PaperDocument.Upvotes);
-        papers.EnsureIndex(PaperDocument.Revision);
-        Tombstones.EnsureIndex(PaperDocument.Revision);
-
-        if (Titles.LongCount() == 0 && papers.LongCount() > 0)
+        var meta = Meta;
+        var schema = meta.FindById(SchemaKey);
+        var current = schema is not null && schema["value"].IsNumber && schema["value"].AsInt32 >= SchemaVersion;
+        var counts = meta.FindById(CountsKey);
+        if (!current && !_context.ReadOnly)
         {
-            RebuildTitles();
+            // A new database, or one written before schema 2: create the indexes, complete the title map and count
+            // once. This is the only full scan, and it runs once per database file, never again on open.
+            var papers = Papers;
+            papers.EnsureIndex(PaperDocument.Published);
+            papers.EnsureIndex(PaperDocument.FeaturedOn);
+            papers.EnsureIndex(PaperDocument.Revision);
+            Tombstones.EnsureIndex(PaperDocument.Revision);
+            if (papers.Exists(Query.All()))
+            {
+                if (!Titles.Exists(Query.All()))
+                {
+                    RebuildTitles();
+                }
+
+                counts = null;
+            }
+
+            if (counts is null)
+            {
+                counts = CountsDocument(CountAll());
+                meta.Upsert(counts);
+            }
+
+            meta.Upsert(new BsonDocument { ["_id"] = SchemaKey, ["value"] = SchemaVersion });
         }
 
-        var meta = Meta;
+        var (count, bySource) = counts is not null ? ReadCounts(counts) : CountAll();
+        _count = count;
+        _bySource = bySource;
+        _hasTombstones = Tombstones.Exists(Query.All());
+
         var rev = meta.FindById(RevisionKey);
         _revision = rev is not null && rev["value"].IsNumber ? rev["value"].AsInt64 : 0;
         var sid = meta.FindById(StoreIdKey);
         if (sid is null || !sid["value"].IsString)
         {
             _storeId = Guid.NewGuid().ToString("N");
-            meta.Upsert(new BsonDocument { ["_id"] = StoreIdKey, ["value"] = _storeId });
+            if (!_context.ReadOnly)
+            {
+                meta.Upsert(new BsonDocument { ["_id"] = StoreIdKey, ["value"] = _storeId });
+            }
         }
         else
         {
             _storeId = sid["value"].AsString;
+        }
+
+        if (!_context.ReadOnly && !current)
+        {
+            _context.SyncToDisk();
+        }
+    }
+
+    /// <summary>Counts papers and papers per source by reading every "Sources" field (legacy files, read-only files without counters).</summary>
+    private (long Count, Dictionary<string, long> BySource) CountAll()
+    {
+        long n = 0;
+        var bySource = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (var doc in Papers.Query().Select("{ Sources }").ToEnumerable())
+        {
+            n++;
+            if (doc.TryGetValue("Sources", out var v) && v.IsArray)
+            {
+                foreach (var src in v.AsArray.Where(x => x.IsString))
+                {
+                    bySource[src.AsString] = bySource.GetValueOrDefault(src.AsString) + 1;
+                }
+            }
+        }
+
+        return (n, bySource);
+    }
+
+    private static BsonDocument CountsDocument((long Count, Dictionary<string, long> BySource) counts)
+    {
+        var sources = new BsonDocument();
+        foreach (var (k, v) in counts.BySource.Where(kv => kv.Value != 0))
+        {
+            sources[k] = v;
+        }
+
+        return new BsonDocument { ["_id"] = CountsKey, ["papers"] = counts.Count, ["sources"] = sources };
+    }
+
+    private static (long Count, Dictionary<string, long> BySource) ReadCounts(BsonDocument doc)
+    {
+        var bySource = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        if (doc.TryGetValue("sources", out var s) && s.IsDocument)
+        {
+            foreach (var (k, v) in s.AsDocument)
+            {
+                bySource[k] = v.AsInt64;
+            }
+        }
+
+        return (doc["papers"].AsInt64, bySource);
+    }
+
+    /// <summary>Writes the counters with the batch's changes, inside the batch's transaction.</summary>
+    private void WriteCounts(CountDelta delta)
+    {
+        var bySource = new Dictionary<string, long>(_bySource, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in delta.Sources)
+        {
+            bySource[k] = bySource.GetValueOrDefault(k) + v;
+        }
+
+        Meta.Upsert(CountsDocument((Interlocked.Read(ref _count) + delta.Papers, bySource)));
+    }
+
+    private void ApplyCounts(CountDelta? delta)
+    {
+        if (delta is null)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _count, delta.Papers);
+        var bySource = new Dictionary<string, long>(_bySource, StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in delta.Sources)
+        {
+            bySource[k] = bySource.GetValueOrDefault(k) + v;
+            if (bySource[k] == 0)
+            {
+                bySource.Remove(k);
+            }
+        }
+
+        _bySource = bySource;
+    }
+
+    public StoreStats Stats()
+    {
+        EnsureInitialized();
+        return _context.Guard(() =>
+        {
+            var papers = Papers;
+            DateOnly? Edge(string field, bool newest)
+            {
+                var q = papers.Query().Where(Query.Not(field, BsonValue.Null));
+                var doc = (newest ? q.OrderByDescending(field) : q.OrderBy(field)).Select("{ " + field + " }").FirstOrDefault();
+                return doc is not null && doc.TryGetValue(field, out var v) && v.IsString &&
+                       DateOnly.TryParseExact(v.AsString, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+                    ? d
+                    : null;
+            }
+
+            return new StoreStats(
+                Interlocked.Read(ref _count),
+                new Dictionary<string, long>(_bySource, StringComparer.OrdinalIgnoreCase),
+                Edge(PaperDocument.Published, newest: false),
+                Edge(PaperDocument.Published, newest: true),
+                Edge(PaperDocument.FeaturedOn, newest: false),
+                Edge(PaperDocument.FeaturedOn, newest: true),
+                CurrentRevision,
+                StoreId);
+        });
+    }
+
+    public DateOnly? NewestTrendingDate()
+    {
+        var stats = Stats();
+        var featured = stats.NewestFeatured;
+        // Papers without a featured day count by their publication day (as in Trending); look only at those newer
+        // than the newest featured day, newest first, through the Published index.
+        var published = _context.Guard(() => Papers.Query()
+            .Where(Query.And(Query.Not(PaperDocument.Published, BsonValue.Null), Query.EQ(PaperDocument.FeaturedOn, BsonValue.Null)))
+            .OrderByDescending(PaperDocument.Published)
+            .Select("{ Published }")
+            .FirstOrDefault());
+        DateOnly? p = published is not null && published.TryGetValue(PaperDocument.Published, out var v) && v.IsString &&
+                      DateOnly.TryParseExact(v.AsString, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+            ? d
+            : null;
+        return featured is null ? p : p is null ? featured : featured > p ? featured : p;
+    }
+
+    /// <summary>
+    /// Writes a consistent snapshot of the database to <paramref name="path"/> (also while other processes use it
+    /// through this one): writers wait while the file is copied to a temporary file next to the target, which is
+    /// then checked (opened read-only, papers counted) and renamed into place. Returns the papers in the snapshot.
+    /// </summary>
+    public long Backup(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        EnsureInitialized();
+        var target = Path.GetFullPath(path);
+        if (string.Equals(target, DatabasePath, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("the backup file must not be the database itself", nameof(path));
+        }
+
+        var dir = Path.GetDirectoryName(target) ?? ".";
+        Directory.CreateDirectory(dir);
+        var temp = Path.Combine(dir, "." + Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                _context.SnapshotTo(fs);
+                fs.Flush(flushToDisk: true);
+            }
+
+            long papers;
+            using (var check = new LiteDbContext(temp, readOnly: true))
+            {
+                papers = new LiteDbPaperStore(check).Count();
+            }
+
+            File.Move(temp, target, overwrite: true);
+            return papers;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>Changes to the counters made by one batch.</summary>
+    private sealed class CountDelta(Dictionary<string, long> sources)
+    {
+        public long Papers { get; set; }
+
+        public Dictionary<string, long> Sources { get; } = sources;
+
+        public void Add(IEnumerable<string>? values)
+        {
+            foreach (var v in values ?? [])
+            {
+                Sources[v] = Sources.GetValueOrDefault(v) + 1;
+            }
+        }
+
+        public void Subtract(IEnumerable<string>? values)
+        {
+            foreach (var v in values ?? [])
+            {
+                Sources[v] = Sources.GetValueOrDefault(v) - 1;
+            }
         }
     }
 

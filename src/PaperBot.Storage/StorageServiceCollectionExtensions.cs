@@ -16,8 +16,9 @@ public static class StorageServiceCollectionExtensions
             .BindConfiguration(StorageOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.ToLimits());
         services.AddSingleton<LiteDbContext>();
-        services.AddSingleton<LiteDbPaperStore>();
+        services.AddSingleton(sp => new LiteDbPaperStore(sp.GetRequiredService<LiteDbContext>(), sp.GetRequiredService<PaperLimits>()));
         services.AddSingleton<IPaperStore>(sp => sp.GetRequiredService<LiteDbPaperStore>());
         services.AddSingleton(typeof(IRecordStore<>), typeof(LiteDbRecordStore<>));
         return services;

@@ -11,8 +11,8 @@ public sealed class HfPageTextParserTests
 
     private static ParseResult ParsePage(string prefix)
     {
-        var file = Directory.GetFiles(TestPaths.SeedPagesDir, prefix + "*.txt").Single();
-        return HfPageTextParser.Parse(File.ReadAllText(file), Path.GetFileName(file), Today);
+        var (name, text) = SampleCorpusLoader.ReadEmbeddedPages().Single(p => p.Name.StartsWith(prefix, StringComparison.Ordinal));
+        return HfPageTextParser.Parse(text, name, Today);
     }
 
     private static Paper ByTitle(ParseResult r, string title) => r.Papers.Single(p => p.Title == title);
@@ -20,15 +20,16 @@ public sealed class HfPageTextParserTests
     [Fact]
     public void All_seed_pages_parse_without_issues_and_give_336_unique_papers_in_the_store()
     {
-        var files = Directory.GetFiles(TestPaths.SeedPagesDir, "*.txt").Order(StringComparer.Ordinal).ToList();
+        // The embedded sample corpus: the five HF papers pages the product ships.
+        var files = SampleCorpusLoader.ReadEmbeddedPages();
         Assert.Equal(5, files.Count);
         using var dir = new TempDir();
         using var ctx = new LiteDbContext(dir.File("seed.db"));
         var store = new LiteDbPaperStore(ctx);
         var total = 0;
-        foreach (var f in files)
+        foreach (var (name, text) in files)
         {
-            var r = HfPageTextParser.Parse(File.ReadAllText(f), Path.GetFileName(f), Today);
+            var r = HfPageTextParser.Parse(text, name, Today);
             Assert.Empty(r.Issues);
             Assert.All(r.Papers, p => Assert.True(p.Abstract.Length > 200, $"{p.Title}: abstract missing"));
             total += r.Papers.Count;
@@ -41,9 +42,9 @@ public sealed class HfPageTextParserTests
 
         // Re-ingesting every page changes nothing.
         var rev = store.CurrentRevision;
-        foreach (var f in files)
+        foreach (var (name, text) in files)
         {
-            var again = store.Upsert(HfPageTextParser.Parse(File.ReadAllText(f), f, Today).Papers);
+            var again = store.Upsert(HfPageTextParser.Parse(text, name, Today).Papers);
             Assert.Equal(0, again.Added + again.Updated);
         }
 

@@ -44,16 +44,17 @@ public sealed class JsonlAndDetectionTests
     }
 
     [Theory]
-    [InlineData("corpus/hf-papers-pages/000_a4b0cf0c93084ad8.txt", IngestFormat.HfPageText)]
-    [InlineData("corpus/hf-papers-pages/004_91e8790b98aaeb0e.txt", IngestFormat.HfPageText)]
-    [InlineData("fixtures/hf/daily_papers_2024-06-13.json", IngestFormat.HfDailyPapersJson)]
-    [InlineData("fixtures/hf/daily_papers_2026-08-20.json", IngestFormat.HfDailyPapersJson)]
-    [InlineData("fixtures/arxiv/arxiv_api_2017_classic_format_deep_dream-0.atom.xml", IngestFormat.ArxivAtom)]
-    [InlineData("fixtures/arxiv/arxiv_api_2026_new_format_q_testing_m100.atom.xml", IngestFormat.ArxivAtom)]
-    [InlineData("fixtures/arxiv/arxivpy_q_testing_s0_m100_cfe7536492ca.json", IngestFormat.ArxivRecordedJson)]
+    [InlineData("sample/000_a4b0cf0c93084ad8.txt", IngestFormat.HfPageText)]
+    [InlineData("sample/004_91e8790b98aaeb0e.txt", IngestFormat.HfPageText)]
+    [InlineData("hf/daily_papers_2024-06-13.json", IngestFormat.HfDailyPapersJson)]
+    [InlineData("hf/daily_papers_2026-08-20.json", IngestFormat.HfDailyPapersJson)]
+    [InlineData("arxiv/arxiv_api_2017_classic_format_deep_dream-0.atom.xml", IngestFormat.ArxivAtom)]
+    [InlineData("arxiv/arxiv_api_2026_new_format_q_testing_m100.atom.xml", IngestFormat.ArxivAtom)]
+    [InlineData("arxiv/arxivpy_q_testing_s0_m100_cfe7536492ca.json", IngestFormat.ArxivRecordedJson)]
     public void Detects_formats_by_content_not_name(string relative, IngestFormat expected)
     {
-        var content = File.ReadAllText(TestPaths.SharedFile(relative.Split('/')));
+        var parts = relative.Split('/');
+        var content = File.ReadAllText(parts[0] == "sample" ? Path.Combine(TestPaths.SeedPagesDir, parts[1]) : TestPaths.Fixture(parts));
         Assert.Equal(expected, PaperParsers.Detect(content, "no-extension"));
     }
 

@@ -23,7 +23,9 @@ public sealed class LiteDbFaultTests : IDisposable
         var ex = Assert.Throws<PaperStoreException>(() => store.Count());
         Assert.Contains(path, ex.Message);
         Assert.Contains("corrupt", ex.Message);
-        Assert.Contains("NOT replaced", ex.Message);
+        Assert.Contains("NOT changed", ex.Message);
+        Assert.Contains("paperbot repair", ex.Message);
+        Assert.Equal(StoreErrorKind.Corrupt, ex.Kind);
         Assert.Equal(garbage, File.ReadAllBytes(path));
 
         // Still failing on a second attempt: never an empty DB silently created over it.

@@ -306,7 +306,7 @@ public sealed class LiteDbPaperStoreTests : IDisposable
     }
 
     [Fact]
-    public void Declares_indexes_on_id_dates_upvotes_and_revision()
+    public void Declares_indexes_on_id_dates_and_revision_only()
     {
         var path = _dir.File("p.db");
         using (var ctx = new LiteDbContext(path))
@@ -316,6 +316,8 @@ public sealed class LiteDbPaperStoreTests : IDisposable
 
         using var db = new LiteDatabase(path);
         var indexes = db.GetCollection("$indexes").Find(Query.EQ("collection", "papers")).Select(d => d["name"].AsString).ToHashSet();
-        Assert.Superset(new HashSet<string> { "_id", "Published", "FeaturedOn", "Upvotes", "Revision" }, indexes);
+        // Trending reads the date indexes, the change feed the revision index; nothing queries upvotes in the
+        // database (sorting is done by Lucene or in memory), so that index would only slow every insert down.
+        Assert.Equal(new HashSet<string> { "_id", "Published", "FeaturedOn", "Revision" }, indexes);
     }
 }

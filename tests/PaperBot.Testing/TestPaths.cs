@@ -1,6 +1,6 @@
 namespace PaperBot.Testing;
 
-/// <summary>Locates the repository root and the read-only ../shared data (fixtures, corpus, benchmarks).</summary>
+/// <summary>Locates the repository root, the fixtures in tests/Fixtures and the read-only ../shared benchmarks.</summary>
 public static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
@@ -16,16 +16,22 @@ public static class TestPaths
 
     public static string RepoRoot => Root.Value;
 
-    /// <summary>../shared next to the repository (fixtures and benchmarks; never needed at run time).</summary>
+    /// <summary>../shared next to the repository: only benchmarks (SciFact) are read from it, and they skip when it is absent.</summary>
     public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
 
     public static string SharedFile(params string[] parts) => Path.Combine([Shared, .. parts]);
 
-    public static string HfFixture(string name) => SharedFile("fixtures", "hf", name);
+    /// <summary>tests/Fixtures: recorded HF and arXiv responses copied into the repository (see tests/Fixtures/SOURCES.md).</summary>
+    public static string Fixtures => Path.Combine(RepoRoot, "tests", "Fixtures");
 
-    public static string ArxivFixture(string name) => SharedFile("fixtures", "arxiv", name);
+    public static string Fixture(params string[] parts) => Path.Combine([Fixtures, .. parts]);
 
-    public static string SeedPagesDir => SharedFile("corpus", "hf-papers-pages");
+    public static string HfFixture(string name) => Fixture("hf", name);
+
+    public static string ArxivFixture(string name) => Fixture("arxiv", name);
+
+    /// <summary>The bundled sample corpus (five HF papers pages), the files the product embeds.</summary>
+    public static string SeedPagesDir => Path.Combine(RepoRoot, "src", "PaperBot.Ingestion", "SampleCorpus");
 
     public static string SciFactDir => SharedFile("benchmarks", "scifact");
 }

@@ -91,7 +91,8 @@ public sealed class IngestCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains(db, stderr);
         Assert.Contains("corrupt", stderr);
-        Assert.Contains("NOT replaced", stderr);
+        Assert.Contains("NOT changed", stderr);
+        Assert.Contains("paperbot repair", stderr);
         Assert.Equal("definitely not a LiteDB file, but someone's data", await File.ReadAllTextAsync(db));
     }
 }

@@ -147,13 +147,16 @@ public sealed class SearchCliTests : IDisposable
         var votes = results.Select(Upvotes).ToList();
         Assert.Equal(votes.OrderByDescending(v => v), votes);
 
-        // Default date comes from the TimeProvider: far in the future there is nothing trending.
+        // Default date comes from the TimeProvider: far in the future nothing was featured in the last 7 days, so the
+        // newest featured days in the database are shown instead, and the output says so.
         var future = new FakeTimeProvider(new DateTimeOffset(2090, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var (fcode, fout, _) = await RunWith(future, "trending", "--json");
         Assert.Equal(0, fcode);
         var f = JsonLines(fout).Single();
-        Assert.Equal("2090-01-01", f.GetProperty("to").GetString());
-        Assert.Equal(0, f.GetProperty("results").GetArrayLength());
+        Assert.True(f.GetProperty("fellBack").GetBoolean());
+        Assert.Contains("from 2089-12-26 to 2090-01-01", f.GetProperty("notice").GetString());
+        Assert.NotEqual("2090-01-01", f.GetProperty("to").GetString());
+        Assert.NotEqual(0, f.GetProperty("results").GetArrayLength());
 
         var (tcode, table, _) = await Run("trending", "--date", latest.ToString("yyyy-MM-dd"), "--days", "30");
         Assert.Equal(0, tcode);

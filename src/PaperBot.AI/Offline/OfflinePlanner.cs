@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
 using PaperBot.AI.Grounding;
 using PaperBot.AI.Memory;
+using PaperBot.AI.Orchestration;
 using PaperBot.AI.Plugins;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
@@ -86,7 +87,9 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
 
                 var papers = plugins.Resolve(kernel, trending.Select(t => t.Id));
                 var citations = new CitationSet();
-                var sb = new StringBuilder($"Most upvoted papers of the last {intent.Days} day(s):\n");
+                var sb = new StringBuilder(kernel.GetRequiredService<AnswerTurn>().TrendingNotice is { } fellBack
+                    ? $"{fellBack} Most upvoted:\n"
+                    : $"Most upvoted papers of the last {intent.Days} day(s):\n");
                 foreach (var p in papers)
                 {
                     var up = p.Upvotes is { } u ? $" ({u} upvotes)" : "";

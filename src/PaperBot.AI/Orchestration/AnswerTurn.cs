@@ -27,6 +27,9 @@ public sealed class AnswerTurn
     /// <summary>Model requests that asked for tools so far.</summary>
     public int ToolRounds { get; set; }
 
+    /// <summary>Set by the trending tool when the window was empty and it fell back to the newest featured days.</summary>
+    public string? TrendingNotice { get; set; }
+
     /// <summary>Set when the auto-function filter ended the tool loop (round cap or budget).</summary>
     public string? StoppedBecause { get; set; }
 

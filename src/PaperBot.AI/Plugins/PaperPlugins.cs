@@ -74,7 +74,7 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
     }
 
     [KernelFunction("trending")]
-    [Description("Most upvoted papers of the last days.")]
+    [Description("Most upvoted papers of the last days. When those days have no papers, the newest featured days in the database are returned instead (their dates show which).")]
     public IReadOnlyList<PaperBrief> Trending(
         Microsoft.SemanticKernel.Kernel kernel,
         [Description("How many days back (default 7)")] int? days = null,
@@ -84,7 +84,10 @@ public sealed class PaperPlugins(IPaperRetriever retriever, ISearchService searc
         turn.Log.RecordCall($"trending({days})");
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var d = Math.Clamp(days ?? 7, 1, 365);
-        return store.Trending(today.AddDays(-(d - 1)), today, Math.Clamp(top ?? turn.SearchTop, 1, MaxTop)).Select(p => Brief(turn, p, turn.AbstractChars)).ToList();
+        var from = today.AddDays(-(d - 1));
+        var result = TrendingWindow.Find(store, from, today, Math.Clamp(top ?? turn.SearchTop, 1, MaxTop));
+        turn.TrendingNotice = result.Notice(from, today);
+        return result.Papers.Select(p => Brief(turn, p, turn.AbstractChars)).ToList();
     }
 
     [KernelFunction("summarize")]

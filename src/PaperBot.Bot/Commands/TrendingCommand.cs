@@ -22,11 +22,15 @@ public sealed class TrendingCommand(IPaperStore store, TimeProvider time) : ISla
         var days = context.GetInt("days", 1, 30) ?? 1;
         var top = context.GetInt("top", 1, 10) ?? 5;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var papers = store.Trending(today.AddDays(1 - days), today, top);
+        var from = today.AddDays(1 - days);
+        var result = TrendingWindow.Find(store, from, today, top);
+        var papers = result.Papers;
         var span = days == 1 ? "today" : $"the last {days} days";
         var message = papers.Count == 0
             ? new MessageBuilder($"No papers featured {span} are in the database yet.")
-            : new MessageBuilder().AddEmbed(PaperEmbeds.List($"Trending papers of {span}", PaperEmbeds.AsHits(papers)));
+            : result.Notice(from, today) is { } notice
+                ? new MessageBuilder(notice).AddEmbed(PaperEmbeds.List("Trending papers of the newest featured days", PaperEmbeds.AsHits(papers)))
+                : new MessageBuilder().AddEmbed(PaperEmbeds.List($"Trending papers of {span}", PaperEmbeds.AsHits(papers)));
         return Task.FromResult(CommandReply.Of(message));
     }
 }

@@ -1,15 +1,31 @@
 namespace PaperBot.Core.Papers;
 
-/// <summary>The source of truth for papers. Implemented by PaperBot.Storage (LiteDB).</summary>
+/// <summary>
+/// The source of truth for papers. Implemented by PaperBot.Storage (LiteDB); other providers implement the same contract.
+/// <para>
+/// Change feed: every change gets the next value of a store-wide <see cref="CurrentRevision"/>. A changed paper carries
+/// it in <see cref="Paper.Revision"/> (<see cref="ChangedSince"/>), a removed one leaves a tombstone
+/// (<see cref="DeletedSince"/>). A derived index (Lucene, embeddings) records the revision it reflects and catches up
+/// from the feed; <see cref="StoreId"/> tells it apart from an index built for another database.
+/// </para>
+/// </summary>
 public interface IPaperStore
 {
     /// <summary>Idempotent merge-upsert: a paper seen again is merged (never duplicated or downgraded).</summary>
     UpsertResult Upsert(IEnumerable<Paper> papers);
 
+    /// <summary>
+    /// Upsert with an explicit merge rule: <see cref="MergeMode.Merge"/> never downgrades (as <see cref="Upsert(IEnumerable{Paper})"/>);
+    /// <see cref="MergeMode.Replace"/> lets every field the incoming record carries win (corrections).
+    /// </summary>
+    UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode) =>
+        mode == MergeMode.Merge ? Upsert(papers) : throw new NotSupportedException($"{GetType().Name} does not support {mode} upserts");
+
     Paper? Get(string id);
 
     IReadOnlyList<Paper> GetMany(IEnumerable<string> ids);
 
+    /// <summary>Number of papers. O(1) in the stores PaperBot ships (kept as a counter, not counted).</summary>
     int Count();
 
     /// <summary>All papers, streamed in id order.</summary>
@@ -31,7 +47,57 @@ public interface IPaperStore
 
     /// <summary>Papers featured (or, failing that, published) in [from, to], by upvotes desc then date desc.</summary>
     IReadOnlyList<Paper> Trending(DateOnly from, DateOnly to, int top);
+
+    /// <summary>The newest day any paper was featured (or, lacking a featured day, published) on; null for an empty store.</summary>
+    DateOnly? NewestTrendingDate() => All().Select(p => p.FeaturedOn ?? p.Published).Max();
+
+    /// <summary>Counts and date ranges (the `stats` verb). The stores PaperBot ships answer from counters and indexes.</summary>
+    StoreStats Stats()
+    {
+        var bySource = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        long count = 0;
+        DateOnly? oldest = null, newest = null, oldestFeatured = null, newestFeatured = null;
+        foreach (var p in All())
+        {
+            count++;
+            foreach (var s in p.Sources)
+            {
+                bySource[s] = bySource.GetValueOrDefault(s) + 1;
+            }
+
+            oldest = Min(oldest, p.Published);
+            newest = Max(newest, p.Published);
+            oldestFeatured = Min(oldestFeatured, p.FeaturedOn);
+            newestFeatured = Max(newestFeatured, p.FeaturedOn);
+        }
+
+        return new StoreStats(count, bySource, oldest, newest, oldestFeatured, newestFeatured, CurrentRevision, StoreId);
+
+        static DateOnly? Min(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a < b ? a : b;
+        static DateOnly? Max(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a > b ? a : b;
+    }
 }
+
+/// <summary>How an upsert combines an incoming record with the stored paper.</summary>
+public enum MergeMode
+{
+    /// <summary>Never downgrade: max upvotes and stars, the longer abstract, empty fields filled, lists unioned.</summary>
+    Merge,
+
+    /// <summary>Corrections: every field the incoming record carries replaces the stored one; fields it lacks are kept.</summary>
+    Replace,
+}
+
+/// <summary>What the store holds: counts by source and the date ranges.</summary>
+public sealed record StoreStats(
+    long Papers,
+    IReadOnlyDictionary<string, long> BySource,
+    DateOnly? OldestPublished,
+    DateOnly? NewestPublished,
+    DateOnly? OldestFeatured,
+    DateOnly? NewestFeatured,
+    long Revision,
+    string StoreId);
 
 public readonly record struct UpsertResult(int Added, int Updated, int Unchanged)
 {

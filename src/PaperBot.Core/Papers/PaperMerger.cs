@@ -14,18 +14,24 @@ public static class PaperMerger
     public static Paper Normalize(Paper p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        p.Title = CollapseSpaces(p.Title);
-        p.Abstract = (p.Abstract ?? "").Trim();
+        // JSON input may carry explicit nulls for lists and text.
+        p.Title ??= "";
+        p.Authors ??= [];
+        p.Keywords ??= [];
+        p.Categories ??= [];
+        p.Sources ??= [];
+        p.Title = CollapseSpaces(StripNul(p.Title));
+        p.Abstract = StripNul(p.Abstract ?? "").Trim();
         p.ArxivId = PaperId.NormalizeArxivId(p.ArxivId);
         if (string.IsNullOrWhiteSpace(p.Id))
         {
             p.Id = PaperId.For(p);
         }
 
-        p.Authors = [.. p.Authors.Select(CollapseSpaces).Where(a => a.Length > 0)];
-        p.Keywords = Distinct(p.Keywords.Select(CollapseSpaces), StringComparer.OrdinalIgnoreCase);
-        p.Categories = Distinct(p.Categories.Select(CollapseSpaces), StringComparer.OrdinalIgnoreCase);
-        p.Sources = Distinct(p.Sources.Select(CollapseSpaces), StringComparer.OrdinalIgnoreCase);
+        p.Authors = [.. p.Authors.Select(a => CollapseSpaces(StripNul(a ?? ""))).Where(a => a.Length > 0)];
+        p.Keywords = Distinct(p.Keywords.Select(k => CollapseSpaces(StripNul(k ?? ""))), StringComparer.OrdinalIgnoreCase);
+        p.Categories = Distinct(p.Categories.Select(k => CollapseSpaces(StripNul(k ?? ""))), StringComparer.OrdinalIgnoreCase);
+        p.Sources = Distinct(p.Sources.Select(k => CollapseSpaces(StripNul(k ?? ""))), StringComparer.OrdinalIgnoreCase);
         if (p.Authors.Count > 0)
         {
             p.AuthorCount = p.Authors.Count;
@@ -113,6 +119,64 @@ public static class PaperMerger
         return changed;
     }
 
+    /// <summary>
+    /// Applies a correction: every field <paramref name="incoming"/> carries (non-blank text, non-null number or date,
+    /// non-empty list) replaces the one in <paramref name="target"/>, even if it is "smaller"; fields it lacks are kept.
+    /// Sources are unioned (where a paper was seen stays known). Returns true when <paramref name="target"/> changed.
+    /// </summary>
+    public static bool Replace(Paper target, Paper incoming)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(incoming);
+        var changed = false;
+        void Set<T>(T current, T value, bool present, Action<T> set)
+        {
+            if (present && !EqualityComparer<T>.Default.Equals(current, value))
+            {
+                set(value);
+                changed = true;
+            }
+        }
+
+        Set(target.Title, incoming.Title, !string.IsNullOrWhiteSpace(incoming.Title), v => target.Title = v);
+        Set(target.Abstract, incoming.Abstract, !string.IsNullOrWhiteSpace(incoming.Abstract), v => target.Abstract = v);
+        Set(target.ArxivId, incoming.ArxivId, !string.IsNullOrWhiteSpace(incoming.ArxivId), v => target.ArxivId = v);
+        Set(target.Organization, incoming.Organization, !string.IsNullOrWhiteSpace(incoming.Organization), v => target.Organization = v);
+        Set(target.ArxivUrl, incoming.ArxivUrl, !string.IsNullOrWhiteSpace(incoming.ArxivUrl), v => target.ArxivUrl = v);
+        Set(target.PdfUrl, incoming.PdfUrl, !string.IsNullOrWhiteSpace(incoming.PdfUrl), v => target.PdfUrl = v);
+        Set(target.HfUrl, incoming.HfUrl, !string.IsNullOrWhiteSpace(incoming.HfUrl), v => target.HfUrl = v);
+        Set(target.GithubUrl, incoming.GithubUrl, !string.IsNullOrWhiteSpace(incoming.GithubUrl), v => target.GithubUrl = v);
+        Set(target.ProjectPage, incoming.ProjectPage, !string.IsNullOrWhiteSpace(incoming.ProjectPage), v => target.ProjectPage = v);
+        Set(target.AiSummary, incoming.AiSummary, !string.IsNullOrWhiteSpace(incoming.AiSummary), v => target.AiSummary = v);
+        Set(target.Published, incoming.Published, incoming.Published is not null, v => target.Published = v);
+        Set(target.FeaturedOn, incoming.FeaturedOn, incoming.FeaturedOn is not null, v => target.FeaturedOn = v);
+        Set(target.Upvotes, incoming.Upvotes, incoming.Upvotes is not null, v => target.Upvotes = v);
+        Set(target.GithubStars, incoming.GithubStars, incoming.GithubStars is not null, v => target.GithubStars = v);
+        if (incoming.Authors.Count > 0 && !incoming.Authors.SequenceEqual(target.Authors, StringComparer.Ordinal))
+        {
+            target.Authors = [.. incoming.Authors];
+            changed = true;
+        }
+
+        var count = target.Authors.Count > 0 ? target.Authors.Count : incoming.AuthorCount ?? target.AuthorCount;
+        Set(target.AuthorCount, count, true, v => target.AuthorCount = v);
+        foreach (var (current, value, set) in new (List<string>, List<string>, Action<List<string>>)[]
+                 {
+                     (target.Keywords, incoming.Keywords, v => target.Keywords = v),
+                     (target.Categories, incoming.Categories, v => target.Categories = v),
+                 })
+        {
+            if (value.Count > 0 && !value.SequenceEqual(current, StringComparer.Ordinal))
+            {
+                set([.. value]);
+                changed = true;
+            }
+        }
+
+        changed |= Union(target.Sources, incoming.Sources);
+        return changed;
+    }
+
     /// <summary>A deep copy (lists are copied), so a merge on the copy does not touch the original.</summary>
     public static Paper Clone(Paper p)
     {
@@ -195,7 +259,10 @@ public static class PaperMerger
         return list;
     }
 
-    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    private static string? NullIfBlank(string? s) => string.IsNullOrWhiteSpace(s) ? null : StripNul(s).Trim();
+
+    /// <summary>NUL characters carry no text and databases refuse them in strings.</summary>
+    private static string StripNul(string s) => s.Contains('\0', StringComparison.Ordinal) ? s.Replace("\0", "", StringComparison.Ordinal) : s;
 
     private static string CollapseSpaces(string? s) =>
         string.IsNullOrWhiteSpace(s) ? "" : string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

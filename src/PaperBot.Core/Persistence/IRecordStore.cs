@@ -18,4 +18,7 @@ public interface IRecordStore<T>
     bool Delete(string key);
 
     IReadOnlyList<KeyValuePair<string, T>> All();
+
+    /// <summary>Number of records (for `stats`).</summary>
+    int Count() => All().Count;
 }

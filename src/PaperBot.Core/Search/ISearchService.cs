@@ -67,6 +67,9 @@ public interface ISearchService
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult(Search(query));
 
+    /// <summary>The mode a query asking for <paramref name="requested"/> runs in (lexical when no vectors exist).</summary>
+    SearchMode ResolveMode(SearchMode requested) => SearchMode.Lexical;
+
     /// <summary>"More like this" for a stored paper. Empty when the id is unknown.</summary>
     IReadOnlyList<SearchHit> Related(string id, int top = 5);
 }

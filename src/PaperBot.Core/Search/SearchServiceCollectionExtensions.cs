@@ -32,6 +32,7 @@ public static class SearchServiceCollectionExtensions
         services.TryAddSingleton<IDenseRetriever, NoDenseRetriever>();
         services.TryAddSingleton<HybridSearchService>();
         services.TryAddSingleton<ISearchService>(sp => sp.GetRequiredService<HybridSearchService>());
+        services.TryAddSingleton<ISearchIndexMaintenance>(sp => sp.GetRequiredService<LuceneSearchService>());
         return services;
     }
 }

@@ -52,4 +52,19 @@ public sealed class IngestionOptions
 
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "Ingestion:BreakerBreakDuration must be between 00:00:00.500 and 01:00:00.")]
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest JSONL record (one line) read; a longer one is skipped unread and reported with its line.</summary>
+    [Range(1024, 1024 * 1024 * 1024, ErrorMessage = "Ingestion:MaxRecordBytes must be between 1024 and 1073741824.")]
+    public int MaxRecordBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest file read whole (HF JSON, arXiv Atom, HF page text: API pages of kilobytes). JSONL streams and has no
+    /// size limit. A larger file is reported and skipped; convert it to JSONL.
+    /// </summary>
+    [Range(1024L, 4L * 1024 * 1024 * 1024, ErrorMessage = "Ingestion:MaxDocumentBytes must be between 1024 and 4294967296.")]
+    public long MaxDocumentBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Papers per store write (one transaction and one durable sync point each).</summary>
+    [Range(1, 100_000, ErrorMessage = "Ingestion:BatchSize must be between 1 and 100000.")]
+    public int BatchSize { get; set; } = 5_000;
 }

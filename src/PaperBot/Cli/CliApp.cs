@@ -26,13 +26,15 @@ public static class CliApp
         var console = new CliConsole(stdout ?? Console.Out, stderr ?? Console.Error);
         var db = CliOptions.Db();
         var config = CliOptions.Config();
+        var readOnly = CliOptions.ReadOnly();
         var root = new RootCommand("PaperBot: a research-paper assistant for Discord (search, answers with citations, daily trending posts).")
         {
             db,
             config,
+            readOnly,
         };
         root.SetAction(ShowHelp);
-        var runtime = new Runtime(console, db, config, configure);
+        var runtime = new Runtime(console, db, config, readOnly, configure);
         foreach (var verb in CliVerbs.All())
         {
             root.Add(ToCommand(verb, runtime));
@@ -98,7 +100,7 @@ public static class CliApp
         }
     }
 
-    private sealed record Runtime(CliConsole Console, Option<string?> Db, Option<string?> Config, Action<IHostApplicationBuilder>? Configure);
+    private sealed record Runtime(CliConsole Console, Option<string?> Db, Option<string?> Config, Option<bool> ReadOnly, Action<IHostApplicationBuilder>? Configure);
 
     private static Command ToCommand(CliVerb verb, Runtime rt)
     {
@@ -148,7 +150,7 @@ public static class CliApp
 
         // Before the host (and its console logger) exists: on a terminal, stderr is drawn through Spectre.
         using var live = LiveStderr.Install(rt.Console);
-        using var host = PaperBotHost.Build(new PaperBotHostArgs(parsed.GetValue(rt.Db), parsed.GetValue(rt.Config)), rt.Console, rt.Configure);
+        using var host = PaperBotHost.Build(new PaperBotHostArgs(parsed.GetValue(rt.Db), parsed.GetValue(rt.Config), parsed.GetValue(rt.ReadOnly)), rt.Console, rt.Configure);
         try
         {
             return await verb.RunAsync(host.Services, input, ct);

@@ -18,6 +18,13 @@ public static class CliOptions
         Recursive = true,
     };
 
+    /// <summary>--read-only: global; open the database without writing to it or its folder.</summary>
+    public static Option<bool> ReadOnly() => new("--read-only")
+    {
+        Description = "Open the database without writing to it or its folder (search, show, related, trending, ask, export, stats)",
+        Recursive = true,
+    };
+
     /// <summary>--config FILE: global; a missing file is a usage error.</summary>
     public static Option<string?> Config()
     {

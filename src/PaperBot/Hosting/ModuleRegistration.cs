@@ -4,6 +4,7 @@ using PaperBot.Bot;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
+using PaperBot.Storage.Sharing;
 
 namespace PaperBot.Hosting;
 
@@ -17,6 +18,8 @@ public static class ModuleRegistration
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddPaperBotStorageSharing();
+        services.AddSingleton<PaperBot.Operations.DataOperations>();
         services.AddRunStatus();
         return services;
     }

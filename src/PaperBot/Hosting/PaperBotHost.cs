@@ -59,6 +59,17 @@ public static class PaperBotHost
             config.AddInMemoryCollection([new("Storage:DatabasePath", db)]);
         }
 
+        if (args.ReadOnly)
+        {
+            // Nothing is written to the database or its folder: the search index, too, is kept in memory
+            // (unless Search:IndexPath names another, writable, place).
+            config.AddInMemoryCollection([new("Storage:ReadOnly", "true")]);
+            if (string.IsNullOrWhiteSpace(config["Search:IndexPath"]))
+            {
+                config.AddInMemoryCollection([new("Search:IndexPath", ":memory:")]);
+            }
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -83,4 +94,4 @@ public static class PaperBotHost
 }
 
 /// <summary>What the command line contributes to the host: the global --db and --config options.</summary>
-public sealed record PaperBotHostArgs(string? DatabasePath = null, string? ConfigFile = null);
+public sealed record PaperBotHostArgs(string? DatabasePath = null, string? ConfigFile = null, bool ReadOnly = false);

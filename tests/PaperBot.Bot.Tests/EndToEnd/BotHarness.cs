@@ -89,7 +89,7 @@ public sealed class BotHarness : IAsyncDisposable
         return new BotHarness(discord, openAi, time, hf);
     }
 
-    /// <summary>The loopback Hugging Face API the digest fetches from (fixtures from ../shared/fixtures/hf).</summary>
+    /// <summary>The loopback Hugging Face API the digest fetches from (fixtures from tests/Fixtures/hf).</summary>
     public FakeHfServer Hf { get; private set; } = null!;
 
     /// <summary>Overrides or adds configuration for the next start.</summary>

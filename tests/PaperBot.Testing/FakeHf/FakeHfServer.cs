@@ -107,7 +107,7 @@ public sealed class FakeHfServer : IAsyncDisposable
         return ReplyAsync(ctx, body, "application/atom+xml; charset=utf-8");
     }
 
-    /// <summary>Serves any fixture file by name from ../shared (for `ingest URL`).</summary>
+    /// <summary>Serves any fixture file by name from tests/Fixtures or the sample corpus (for `ingest URL`).</summary>
     private Task FileAsync(HttpContext ctx, string name)
     {
         var path = new[] { TestPaths.HfFixture(name), TestPaths.ArxivFixture(name), Path.Combine(TestPaths.SeedPagesDir, name) }.FirstOrDefault(File.Exists);

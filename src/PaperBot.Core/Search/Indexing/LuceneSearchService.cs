@@ -19,7 +19,7 @@ namespace PaperBot.Core.Search.Indexing;
 /// a missing, corrupt or foreign index is rebuilt from the store. Hits are hydrated from the store, so a paper the
 /// store no longer has is never returned. Thread-safe.
 /// </summary>
-public sealed class LuceneSearchService : ISearchService, IDisposable
+public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenance, IDisposable
 {
     /// <summary>Bump when the document layout or analysis changes: an index with another schema is rebuilt.</summary>
     public const string Schema = "paperbot-search-3";
@@ -99,6 +99,74 @@ public sealed class LuceneSearchService : ISearchService, IDisposable
 
     /// <summary>Brings the index up to date with the store now (also done lazily before every query).</summary>
     public void Synchronize() => EnsureFresh();
+
+    public SearchIndexInfo Describe()
+    {
+        var state = _state;
+        if (state is not null)
+        {
+            return new SearchIndexInfo(state.InMemory ? SearchOptions.InMemory : _path!, state.InMemory, state.Revision, _store.CurrentRevision, state.Index.Count);
+        }
+
+        // Not opened in this process: read the last commit's user data without opening a writer.
+        var revision = -1L;
+        var docs = 0;
+        if (_path is not null && System.IO.Directory.Exists(_path))
+        {
+            try
+            {
+                using var dir = FSDirectory.Open(_path);
+                if (DirectoryReader.IndexExists(dir))
+                {
+                    using var reader = DirectoryReader.Open(dir);
+                    docs = reader.NumDocs;
+                    var data = reader.IndexCommit.UserData;
+                    if (data.TryGetValue(StoreIdKey, out var sid) && sid == _store.StoreId && data.TryGetValue(SchemaKey, out var schema) && schema == Schema &&
+                        data.TryGetValue(RevisionKey, out var rev) && long.TryParse(rev, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
+                    {
+                        revision = r;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or CorruptIndexException or UnauthorizedAccessException)
+            {
+                _logger.LogDebug("Reading the search index state failed: {Error}", ex.Message);
+            }
+        }
+
+        return new SearchIndexInfo(_path ?? SearchOptions.InMemory, _path is null, revision, _store.CurrentRevision, docs);
+    }
+
+    /// <summary>Drops the index and builds it again from the store (`paperbot reindex`).</summary>
+    public SearchIndexInfo Rebuild()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_sync)
+        {
+            _swap.EnterWriteLock();
+            try
+            {
+                if (_state is { } old)
+                {
+                    Close(old.Index);
+                }
+
+                _state = null;
+                if (_path is not null)
+                {
+                    TryDeleteDirectory(_path);
+                }
+
+                _state = Open(_store.StoreId);
+            }
+            finally
+            {
+                _swap.ExitWriteLock();
+            }
+        }
+
+        return Describe();
+    }
 
     /// <summary>Runs <paramref name="f"/> on a fresh index; the index cannot be swapped out (closed) while it runs.</summary>
     private T Read<T>(Func<PaperIndex, T> f)

@@ -28,6 +28,8 @@ public sealed class PaperIndex : IDisposable
     private readonly PaperQueryBuilder _queries;
     private bool _disposed;
 
+    static PaperIndex() => LuceneFactories.Install();
+
     private PaperIndex(LuceneDirectory directory, PaperIndexSettings settings, bool create)
     {
         Settings = settings;

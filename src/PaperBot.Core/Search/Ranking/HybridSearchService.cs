@@ -42,6 +42,8 @@ public sealed class HybridSearchService(
         return mode != SearchMode.Lexical && !dense.IsAvailable ? SearchMode.Lexical : mode;
     }
 
+    SearchMode ISearchService.ResolveMode(SearchMode requested) => Resolve(requested);
+
     public IReadOnlyList<SearchHit> Search(SearchQuery query) =>
         // The local model embeds synchronously; a remote provider blocks this caller only (async callers use SearchAsync).
         SearchAsync(query, CancellationToken.None).GetAwaiter().GetResult();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PaperBot.Core.Papers;
 using PaperBot.Core.Progress;
 using PaperBot.Ingestion;
 
@@ -9,26 +10,33 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    public sealed record Input(IReadOnlyList<string> Sources, bool Json, bool NoProgress);
+    public sealed record Input(IReadOnlyList<string> Sources, bool Json, bool NoProgress, bool Replace = false);
 
     public static CliVerb Define()
     {
         var sources = CliOptions.Words("source", "Files, directories or http(s) URLs (format detected from the content)");
         var json = CliOptions.Json("Counts as one JSON object");
         var noProgress = CliOptions.Flag("--no-progress", "Do not draw a progress bar");
+        var replace = CliOptions.Flag("--replace", "Corrections: the fields each record carries win (without it, merges never downgrade)");
         return CliVerb.For<IngestCommand, Input>("ingest", "Ingest papers from files, directories or URLs (HF page text, HF daily_papers JSON, arXiv Atom, JSONL).",
-            [sources, json, noProgress],
+            [sources, json, noProgress, replace],
             r => r.GetValue(sources) is { Length: > 0 } s
-                ? new Input(s, r.GetValue(json), r.GetValue(noProgress))
+                ? new Input(s, r.GetValue(json), r.GetValue(noProgress), r.GetValue(replace))
                 : throw new CliUsageException("nothing to ingest: paperbot ingest <file|dir|url>... (see paperbot ingest --help)"));
     }
 
+    /// <summary>
+    /// The exit-code rule: 0 when every readable input was stored (bad records are reported on stderr, counted in
+    /// "errors" and skipped); 1 when no input could be read at all, or the database failed (corrupt, locked,
+    /// read-only, full disk): what was stored before is kept and printed; 130 on Ctrl+C, after printing what was stored.
+    /// </summary>
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
         var json = input.Json;
-        var report = await CliProgress.RunAsync(console, !json && !input.NoProgress, "papers", progress =>
-            ingestor.IngestAsync(input.Sources, CliProgress.Map<IngestProgress>(progress, p => new WorkProgress(
-                $"[{p.FileIndex + 1}/{p.FileCount}] {Name(p.Source)}", p.Done, p.Total)), cancellationToken));
+        var request = new IngestRequest(input.Sources) { Mode = input.Replace ? MergeMode.Replace : MergeMode.Merge };
+        var report = await CliProgress.RunAsync(console, !json && !input.NoProgress, "MiB", progress =>
+            ingestor.IngestAsync(request, CliProgress.Map<IngestProgress>(progress, p => new WorkProgress(
+                $"[{p.FileIndex + 1}/{p.FileCount}] {Name(p.Source)}: {p.Done:N0} papers", p.BytesRead >> 20, p.BytesTotal >> 20)), cancellationToken));
 
         foreach (var file in report.Files)
         {
@@ -57,6 +65,9 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
                     skipped = f.Counts.Unchanged,
                     errors = f.Issues.Select(i => new { position = i.Position, message = i.Message }),
                 }),
+                cancelled = report.Cancelled,
+                storeError = report.StoreError?.Message,
+                indexSeconds = report.IndexTime?.TotalSeconds,
             };
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(summary, JsonOptions));
         }
@@ -89,6 +100,19 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
             {
                 await console.Out.WriteLineAsync($"{"total".PadRight(width)}  {"",-17} {totals.Added,7} {totals.Updated,7} {totals.Unchanged,7} {report.ErrorCount,6}");
             }
+        }
+
+        if (report.StoreError is { } storeError)
+        {
+            await console.Error.WriteLineAsync($"error: {storeError.Message}");
+            await console.Error.WriteLineAsync($"stopped: {totals.Added + totals.Updated} papers were stored before the error and are kept.");
+            return 1;
+        }
+
+        if (report.Cancelled)
+        {
+            await console.Error.WriteLineAsync($"cancelled: {totals.Added} added and {totals.Updated} updated papers were stored (every batch before Ctrl+C); run the same ingest again to finish.");
+            return CliApp.Cancelled;
         }
 
         // Exit 1 when nothing at all could be read; partial success (some bad records) still exits 0.

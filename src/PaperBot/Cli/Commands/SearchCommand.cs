@@ -11,7 +11,7 @@ namespace PaperBot.Cli.Commands;
 /// `search "QUERY"` / `search --queries-file F`: hybrid search (BM25 + embeddings when vectors exist) over the paper
 /// store with the query syntax, filters, sorts and --mode.
 /// </summary>
-public sealed class SearchCommand(CliConsole console, ISearchService search, HybridSearchService hybrid, SampleCorpusLoader sample) : ICliCommand<SearchCommand.Input>
+public sealed class SearchCommand(CliConsole console, ISearchService search, SampleCorpusLoader sample) : ICliCommand<SearchCommand.Input>
 {
     /// <summary>The query text (or the queries file) and the filters every query gets.</summary>
     public sealed record Input(string Text, string? QueriesFile, SearchQuery Template, bool Json);
@@ -102,7 +102,7 @@ public sealed class SearchCommand(CliConsole console, ISearchService search, Hyb
             cancellationToken.ThrowIfCancellationRequested();
             var query = input.Template with { Text = text };
             var hits = await RunAsync(query, cancellationToken);
-            var mode = hybrid.Resolve(query.Mode).ToString().ToLowerInvariant();
+            var mode = search.ResolveMode(query.Mode).ToString().ToLowerInvariant();
             var note = ParsedQuery.Parse(text).Explanation;
             if (input.Json)
             {

@@ -28,13 +28,17 @@ public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeP
         var from = to.AddDays(-(days - 1));
 
         await sample.EnsureSampleLoadedAsync(cancellationToken);
-        var papers = store.Trending(from, to, input.Top);
+        var result = TrendingWindow.Find(store, from, to, input.Top);
+        var papers = result.Papers;
+        var notice = result.Notice(from, to);
         if (input.Json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
             {
-                from = Date(from),
-                to = Date(to),
+                from = Date(result.From),
+                to = Date(result.To),
+                fellBack = result.FellBack,
+                notice,
                 results = papers.Select((p, i) => new
                 {
                     rank = i + 1,
@@ -48,7 +52,11 @@ public sealed class TrendingCommand(CliConsole console, IPaperStore store, TimeP
             return 0;
         }
 
-        await console.Out.WriteLineAsync($"trending {Date(from)} … {Date(to)} ({days} day{(days == 1 ? "" : "s")})\n");
+        await console.Out.WriteLineAsync($"trending {Date(result.From)} … {Date(result.To)} ({days} day{(days == 1 ? "" : "s")})\n");
+        if (notice is not null)
+        {
+            await console.Out.WriteLineAsync(notice + "\n");
+        }
         if (papers.Count == 0)
         {
             await console.Out.WriteLineAsync("no papers in this window");
