@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaperBot.Bot.Chat;
+using PaperBot.Bot.Citations;
 using PaperBot.Bot.Commands;
 using PaperBot.Bot.Digest;
 using PaperBot.Bot.Feed;
@@ -12,6 +13,8 @@ using PaperBot.Bot.Paging;
 using PaperBot.Bot.RateLimiting;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
+using PaperBot.Bot.Trending;
+using PaperBot.Bot.Usage;
 using PaperBot.Discord;
 using PaperBot.Discord.Interactions;
 using PaperBot.Discord.Models;
@@ -30,6 +33,9 @@ public static class BotServiceCollectionExtensions
         services.AddBotDigest();
         services.AddBotSubscriptions();
         services.AddBotFeed();
+        services.AddBotTrending();
+        services.AddBotCitations();
+        services.AddBotUsage();
         return services;
     }
 

@@ -10,7 +10,11 @@ public sealed class RecordingHandler(EventLog log) :
     IGatewayEventHandler<ResumedEvent>,
     IGatewayEventHandler<GuildCreateEvent>,
     IGatewayEventHandler<MessageCreateEvent>,
-    IGatewayEventHandler<InteractionCreateEvent>
+    IGatewayEventHandler<InteractionCreateEvent>,
+    IGatewayEventHandler<MessageReactionAddEvent>,
+    IGatewayEventHandler<MessageReactionRemoveEvent>,
+    IGatewayEventHandler<MessageReactionRemoveAllEvent>,
+    IGatewayEventHandler<MessageReactionRemoveEmojiEvent>
 {
     public ValueTask HandleAsync(ReadyEvent e, CancellationToken ct) => Add("READY", e);
 
@@ -21,6 +25,14 @@ public sealed class RecordingHandler(EventLog log) :
     public ValueTask HandleAsync(MessageCreateEvent e, CancellationToken ct) => Add("MESSAGE_CREATE", e);
 
     public ValueTask HandleAsync(InteractionCreateEvent e, CancellationToken ct) => Add("INTERACTION_CREATE", e);
+
+    public ValueTask HandleAsync(MessageReactionAddEvent e, CancellationToken ct) => Add("MESSAGE_REACTION_ADD", e);
+
+    public ValueTask HandleAsync(MessageReactionRemoveEvent e, CancellationToken ct) => Add("MESSAGE_REACTION_REMOVE", e);
+
+    public ValueTask HandleAsync(MessageReactionRemoveAllEvent e, CancellationToken ct) => Add("MESSAGE_REACTION_REMOVE_ALL", e);
+
+    public ValueTask HandleAsync(MessageReactionRemoveEmojiEvent e, CancellationToken ct) => Add("MESSAGE_REACTION_REMOVE_EMOJI", e);
 
     private ValueTask Add(string kind, object e)
     {
@@ -71,7 +83,7 @@ public class GatewayBasicsTests
 
         var identify = h.Fake.Gateway.Received.Single(r => r.Op == 2).D!;
         Assert.Equal(h.Fake.Options.Token, identify["token"]!.GetValue<string>());
-        Assert.Equal((1 << 0) | (1 << 9) | (1 << 12) | (1 << 15), identify["intents"]!.GetValue<int>());
+        Assert.Equal((1 << 0) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 15), identify["intents"]!.GetValue<int>()); // GUILDS, GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES, MESSAGE_CONTENT = 38401
         Assert.Equal("[0,1]", identify["shard"]!.ToJsonString());
         Assert.Equal("linux", identify["properties"]!["os"]!.GetValue<string>());
         Assert.Equal("/gateway?v=10&encoding=json", h.Fake.Gateway.ConnectUrls.Single());

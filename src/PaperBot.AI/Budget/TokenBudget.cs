@@ -58,6 +58,9 @@ public sealed class TokenBudget(IRecordStore<TokenUsageRecord> store, IOptions<B
 
     public long UsedToday(string scope, string id) => store.Get(Key(scope, id))?.Total ?? 0;
 
+    /// <summary>What one user ("user") or guild ("guild") used on one UTC day (zero when nothing was recorded).</summary>
+    public TokenUsageRecord UsageOn(string scope, string id, DateOnly day) => store.Get(KeyOn(scope, id, day)) ?? new TokenUsageRecord();
+
     private void Add(string key, TokenUsage usage)
     {
         var r = store.Get(key) ?? new TokenUsageRecord();
@@ -67,8 +70,9 @@ public sealed class TokenBudget(IRecordStore<TokenUsageRecord> store, IOptions<B
         store.Put(key, r);
     }
 
-    private string Key(string scope, string id) =>
-        $"{scope}:{id}:{time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+    private string Key(string scope, string id) => KeyOn(scope, id, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+
+    private static string KeyOn(string scope, string id, DateOnly day) => $"{scope}:{id}:{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
 
     private DateTime NextReset() => time.GetUtcNow().UtcDateTime.Date.AddDays(1);
 }

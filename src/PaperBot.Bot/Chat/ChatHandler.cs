@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PaperBot.AI;
 using PaperBot.Bot.Formatting;
 using PaperBot.Bot.RateLimiting;
+using PaperBot.Bot.Trending;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Gateway;
@@ -23,6 +24,7 @@ public sealed class ChatHandler(
     GatewayClient gateway,
     IRecordStore<ChatThread> threads,
     TimeProvider time,
+    IPaperSignals signals,
     ILogger<ChatHandler> logger)
 {
     public const string Greeting = "Hi! Ask me about research papers — e.g. \"what's new in diffusion for video?\" — or try `/help`.";
@@ -86,6 +88,7 @@ public sealed class ChatHandler(
             return;
         }
 
+        signals.Asked(message.GuildId, answer.Citations.Select(c => c.PaperId));
         var first = true;
         foreach (var part in AnswerMessages.BuildAny(answer))
         {

@@ -1,13 +1,14 @@
 using System.Globalization;
 using PaperBot.AI;
 using PaperBot.Bot.Formatting;
+using PaperBot.Bot.Trending;
 using PaperBot.Discord.Models;
 using static PaperBot.Bot.Commands.CommandOptions;
 
 namespace PaperBot.Bot.Commands;
 
 /// <summary>/ask question: a grounded, cited answer. Deferred: it may call the LLM. Memory per user and channel.</summary>
-public sealed class AskCommand(IPaperAssistant assistant) : ISlashCommand
+public sealed class AskCommand(IPaperAssistant assistant, IPaperSignals signals) : ISlashCommand
 {
     public ApplicationCommand Definition { get; } = Command("ask", "Ask a question about the papers",
         String("question", "Your question", required: true, maxLength: 1000));
@@ -26,6 +27,7 @@ public sealed class AskCommand(IPaperAssistant assistant) : ISlashCommand
             GuildId = context.GuildKey,
             Question = question,
         }, cancellationToken);
+        signals.Asked(context.GuildId, answer.Citations.Select(c => c.PaperId));
         return new CommandReply(AnswerMessages.BuildAny(answer, "Q: " + PaperText.Truncate(PaperText.OneLine(question), 200)));
     }
 }

@@ -15,9 +15,11 @@ public sealed class HelpCommand : ISlashCommand
         "**/compare** `ids` — 2–5 papers side by side.\n" +
         "**/ask** `question` — an answer grounded in the papers, with numbered references.\n" +
         "**/related** `id` — similar papers.\n" +
-        "**/trending** [days] [top] — most upvoted recent papers.\n" +
+        "**/trending** [days] [top] [scope] — this server's trending papers (upvotes blended with reactions, views, summaries and questions here), or `scope:global` for HF upvotes only.\n" +
+        "**/cite** `ids` [format] — BibTeX, Markdown or RIS citations (a file when long).\n" +
+        "**/usage** — your AI token use today and this month, and its estimated cost.\n" +
         "**/subscribe** `keywords` / **/unsubscribe** — a daily DM with new papers matching your keywords.\n" +
-        "**/settings trending-channel** — channel, time, time zone, size and topics of the daily trending post (Manage Server).\n\n" +
+        "**/settings trending-channel** — channel, time, time zone, size, topics and ranking of the daily trending post (Manage Server).\n\n" +
         "You can also mention me with a question: I answer in a thread and remember the conversation there. DMs work too.";
 
     public ApplicationCommand Definition { get; } = Command("help", "What PaperBot can do");

@@ -1,4 +1,5 @@
 using PaperBot.Bot.Formatting;
+using PaperBot.Bot.Trending;
 using PaperBot.Core.Papers;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
@@ -7,7 +8,7 @@ using static PaperBot.Bot.Commands.CommandOptions;
 namespace PaperBot.Bot.Commands;
 
 /// <summary>/paper id: details with arXiv/PDF/HF/code links; the id autocompletes titles.</summary>
-public sealed class PaperCommand(IPaperStore store, PaperSuggestions suggestions) : IAutocompleteCommand
+public sealed class PaperCommand(IPaperStore store, PaperSuggestions suggestions, IPaperSignals signals) : IAutocompleteCommand
 {
     public ApplicationCommand Definition { get; } = Command("paper", "Show a paper's details and links", PaperId());
 
@@ -18,7 +19,12 @@ public sealed class PaperCommand(IPaperStore store, PaperSuggestions suggestions
     public Task<CommandReply> ExecuteAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var paper = Require(store, context.RequireString("id"));
-        return Task.FromResult(CommandReply.Of(new MessageBuilder().AddEmbed(PaperEmbeds.Details(paper))));
+        signals.Viewed(context.GuildId, paper.Id);
+        return Task.FromResult(CommandReply.Of(new MessageBuilder().AddEmbed(PaperEmbeds.Details(paper))) with
+        {
+            // reactions on this message count for the paper in this server's trending
+            Sent = m => signals.RememberMessage(context.GuildId, m.ChannelId, m.Id, PaperMessageKind.Paper, [paper.Id]),
+        });
     }
 
     public Task<IReadOnlyList<ApplicationCommandOptionChoice>> AutocompleteAsync(CommandContext context, InteractionDataOption focused, CancellationToken cancellationToken) =>

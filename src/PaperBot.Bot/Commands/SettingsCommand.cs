@@ -60,6 +60,12 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
 
         var top = context.GetInt("top", 1, 10) ?? digest.Value.Top;
         var topics = Subscription.ParseKeywords(context.GetString("topics") ?? "");
+        var ranking = context.GetString("ranking")?.ToLowerInvariant() ?? settings.Get(guildId)?.Ranking ?? "global";
+        if (ranking is not ("server" or "global"))
+        {
+            throw new CommandException($"`ranking` must be server or global (got `{CommandContext.Sanitize(ranking)}`).");
+        }
+
         var value = new GuildSettings
         {
             GuildId = guildId,
@@ -68,14 +74,16 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
             TimeZone = zone.Id,
             Top = top,
             Topics = topics,
+            Ranking = ranking,
             UpdatedBy = context.UserId,
             UpdatedAt = time.GetUtcNow(),
         };
         settings.Put(value);
         var next = DigestSchedule.NextDue(value, time.GetUtcNow());
         var topicText = topics.Count == 0 ? "all topics" : "topics " + string.Join(", ", topics.Select(t => $"`{t}`"));
+        var rankingText = ranking == "server" ? "ranked by this server's blend" : "ranked by HF upvotes";
         return Task.FromResult(CommandReply.Ephemeral(
-            $"Daily trending post: top {top} papers ({topicText}) in <#{channel}> at {value.Time} {zone.Id}. Next post <t:{next.ToUnixTimeSeconds()}:F>."));
+            $"Daily trending post: top {top} papers ({topicText}, {rankingText}) in <#{channel}> at {value.Time} {zone.Id}. Next post <t:{next.ToUnixTimeSeconds()}:F>."));
     }
 
     public Task<IReadOnlyList<ApplicationCommandOptionChoice>> AutocompleteAsync(CommandContext context, InteractionDataOption focused, CancellationToken cancellationToken)
@@ -116,6 +124,7 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
                 String("timezone", "IANA time zone, e.g. Europe/Berlin", required: true, autocomplete: true, maxLength: 64),
                 Integer("top", "Papers per post (default: Digest:Top, 5)", 1, 10),
                 String("topics", "Only papers about these topics (comma-separated)", maxLength: 300),
+                String("ranking", "global (default): HF upvotes; server: blended with this server's activity").Choices("global", "server"),
             ],
         };
         var command = Command("settings", "PaperBot settings for this server (Manage Server)", sub);

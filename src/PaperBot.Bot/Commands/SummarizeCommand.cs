@@ -1,5 +1,6 @@
 using PaperBot.AI;
 using PaperBot.Bot.Formatting;
+using PaperBot.Bot.Trending;
 using PaperBot.Core.Papers;
 using PaperBot.Discord.Models;
 using static PaperBot.Bot.Commands.CommandOptions;
@@ -7,7 +8,7 @@ using static PaperBot.Bot.Commands.CommandOptions;
 namespace PaperBot.Bot.Commands;
 
 /// <summary>/summarize id [style]: a cited summary (tldr, eli5 or technical). Deferred: it may call the LLM.</summary>
-public sealed class SummarizeCommand(IPaperStore store, IPaperAssistant assistant, PaperSuggestions suggestions) : IAutocompleteCommand
+public sealed class SummarizeCommand(IPaperStore store, IPaperAssistant assistant, PaperSuggestions suggestions, IPaperSignals signals) : IAutocompleteCommand
 {
     public ApplicationCommand Definition { get; } = Command("summarize", "Summarize a paper",
         PaperId(),
@@ -21,6 +22,7 @@ public sealed class SummarizeCommand(IPaperStore store, IPaperAssistant assistan
     {
         var paper = PaperCommand.Require(store, context.RequireString("id"));
         var style = ParseStyle(context.GetString("style"));
+        signals.Summarized(context.GuildId, paper.Id);
         var answer = await assistant.SummarizeAsync([paper.Id], style, new RequestContext(context.UserKey, context.GuildKey), cancellationToken);
         return new CommandReply(AnswerMessages.Build(answer, $"{StyleName(style)}: {PaperText.Truncate(PaperText.OneLine(paper.Title), 200)}"));
     }

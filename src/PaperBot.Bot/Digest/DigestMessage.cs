@@ -55,7 +55,9 @@ public static class DigestMessage
             .WithDescription(entries.Count == 0
                 ? "No papers matched this server's topics today."
                 : PaperText.Truncate(string.Join("\n\n", entries), DiscordLimits.EmbedDescription))
-            .WithFooter("Click a button for a TL;DR only you can see · /settings changes time, channel and topics");
+            .WithFooter(papers.Count == 0
+                ? "/settings changes time, channel and topics"
+                : $"Click a button for a TL;DR only you can see · react with a paper's number (1️⃣–{NumberEmojiText(papers.Count)}) to vote it up in this server's /trending · /settings changes time, channel and topics");
         message.AddEmbed(embed);
 
         for (var row = 0; row * DiscordLimits.ComponentsPerActionRow < papers.Count && row < 2; row++)
@@ -78,4 +80,6 @@ public static class DigestMessage
 
         return message;
     }
+
+    private static string NumberEmojiText(int count) => Trending.ServerSignals.NumberEmoji[Math.Clamp(count, 1, Trending.ServerSignals.NumberEmoji.Count) - 1];
 }

@@ -138,6 +138,10 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
         {
             await ctx.UpdateMessageAsync(first);
         }
+        else if (reply.Sent is not null)
+        {
+            NotifySent(reply, await ctx.RespondAndGetMessageAsync(first), what);
+        }
         else
         {
             await ctx.RespondAsync(first);
@@ -186,8 +190,25 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
 
         // FinishAsync edits @original while the token lives; when the work took longer than Discord's 15 minutes it posts the
         // answer in the channel instead, mentioning only the user
-        await ctx.FinishAsync(first!);
+        NotifySent(reply!, await ctx.FinishAsync(first!), what);
         await FollowUpsAsync(ctx, reply!, ephemeral, deferred: true);
+    }
+
+    private void NotifySent(CommandReply reply, Message? sent, string what)
+    {
+        if (sent is null || reply.Sent is null)
+        {
+            return;
+        }
+
+        try
+        {
+            reply.Sent(sent);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "{What}: recording the sent message failed", what);
+        }
     }
 
     private static async Task FollowUpsAsync(InteractionContext ctx, CommandReply reply, bool ephemeral, bool deferred = false)

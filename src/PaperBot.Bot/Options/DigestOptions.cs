@@ -20,6 +20,10 @@ public sealed class DigestOptions : IValidatableObject
     [Range(1, 10, ErrorMessage = "Digest:Top must be between 1 and 10")]
     public int Top { get; set; } = 5;
 
+    /// <summary>How the post for <see cref="GuildId"/> ranks: "global" (HF upvotes) or "server" (the per-server blend).</summary>
+    [RegularExpression("^(global|server)$", ErrorMessage = "Digest:Ranking must be global or server")]
+    public string Ranking { get; set; } = "global";
+
     /// <summary>Optional guild that gets the digest without running /settings (with <see cref="ChannelId"/>).</summary>
     public ulong? GuildId { get; set; }
 

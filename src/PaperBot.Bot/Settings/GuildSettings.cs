@@ -18,6 +18,9 @@ public sealed class GuildSettings
     /// <summary>Lower-case topic words; a paper matches when any appears in its title, abstract, keywords or categories.</summary>
     public List<string> Topics { get; set; } = [];
 
+    /// <summary>How the daily post ranks its papers: "global" (HF upvotes, the default) or "server" (the per-server blend).</summary>
+    public string Ranking { get; set; } = "global";
+
     public ulong UpdatedBy { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

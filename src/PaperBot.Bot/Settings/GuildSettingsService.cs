@@ -48,5 +48,6 @@ public sealed class GuildSettingsService(IRecordStore<GuildSettings> store, IOpt
         Time = d.Time,
         TimeZone = d.TimeZone,
         Top = d.Top,
+        Ranking = d.Ranking,
     };
 }

@@ -10,6 +10,7 @@ public sealed class MessageBuilder
 {
     private readonly List<EmbedBuilder> _embeds = [];
     private readonly List<ActionRowBuilder> _rows = [];
+    private readonly List<FileAttachment> _files = [];
 
     public MessageBuilder()
     {
@@ -31,6 +32,9 @@ public sealed class MessageBuilder
     public IReadOnlyList<EmbedBuilder> Embeds => _embeds;
 
     public IReadOnlyList<ActionRowBuilder> Rows => _rows;
+
+    /// <summary>Files to upload with the message (sent as multipart/form-data).</summary>
+    public IReadOnlyList<FileAttachment> Files => _files;
 
     /// <summary>Explicitly remove all components (for edits). Otherwise components are omitted when none were added.</summary>
     public bool ClearComponents { get; set; }
@@ -74,6 +78,17 @@ public sealed class MessageBuilder
         return this;
     }
 
+    /// <summary>Attaches a file; the message is then sent as multipart/form-data with the file in a <c>files[n]</c> part.</summary>
+    public MessageBuilder AddFile(FileAttachment file)
+    {
+        _files.Add(file ?? throw new ArgumentNullException(nameof(file)));
+        return this;
+    }
+
+    /// <summary>Attaches UTF-8 text as a file (e.g. "citations.bib").</summary>
+    public MessageBuilder AddTextFile(string fileName, string text, string? description = null, string contentType = "text/plain; charset=utf-8") =>
+        AddFile(new FileAttachment(fileName, System.Text.Encoding.UTF8.GetBytes(text), description, contentType));
+
     /// <summary>Validates and builds. Throws <see cref="DiscordLimitException"/> naming the broken limit.</summary>
     public MessagePayload Build()
     {
@@ -95,6 +110,7 @@ public sealed class MessageBuilder
         }
 
         var components = ComponentChecks.Rows(_rows);
+        CheckFiles(_files);
         var flags = (Ephemeral ? MessageFlags.Ephemeral : 0) | (SuppressEmbeds ? MessageFlags.SuppressEmbeds : 0);
         return new MessagePayload(AllowedMentions)
         {
@@ -103,7 +119,44 @@ public sealed class MessageBuilder
             Components = components.Count == 0 ? (ClearComponents ? [] : null) : components,
             MessageReference = ReplyTo,
             Flags = flags == 0 ? null : flags,
+            Attachments = _files.Count == 0 ? null : _files.Select((f, i) => new AttachmentRequest
+            {
+                Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                FileName = f.FileName,
+                Description = f.Description,
+            }).ToList(),
+            Files = _files.ToList(),
         };
+    }
+
+    private static void CheckFiles(IReadOnlyList<FileAttachment> files)
+    {
+        if (files.Count > DiscordLimits.AttachmentsPerMessage)
+        {
+            throw new DiscordLimitException($"A message may carry at most {DiscordLimits.AttachmentsPerMessage} files, got {files.Count}.");
+        }
+
+        long total = 0;
+        foreach (var f in files)
+        {
+            if (string.IsNullOrWhiteSpace(f.FileName) || f.FileName.Length > DiscordLimits.AttachmentFileName
+                || f.FileName.IndexOfAny(['/', '\\', '"', '\r', '\n', '\0']) >= 0)
+            {
+                throw new DiscordLimitException($"A file name needs 1 to {DiscordLimits.AttachmentFileName} characters and no path separators, quotes or line breaks (got '{f.FileName}').");
+            }
+
+            if (f.Description is { Length: > DiscordLimits.AttachmentDescription })
+            {
+                throw new DiscordLimitException($"A file description may be at most {DiscordLimits.AttachmentDescription} characters.");
+            }
+
+            total += f.Content.Length;
+        }
+
+        if (total > DiscordLimits.AttachmentBytes)
+        {
+            throw new DiscordLimitException($"Files of one message may be at most {DiscordLimits.AttachmentBytes / (1024 * 1024)} MiB together, got {total:N0} bytes.");
+        }
     }
 
     /// <summary>Shorthand: a plain text message with no pings.</summary>

@@ -64,6 +64,18 @@ public sealed class GatewayDispatcher
             case "INTERACTION_CREATE":
                 await InvokeAsync(services, name, data, DiscordJsonContext.Default.InteractionCreateEvent, ct).ConfigureAwait(false);
                 break;
+            case "MESSAGE_REACTION_ADD":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageReactionAddEvent, ct).ConfigureAwait(false);
+                break;
+            case "MESSAGE_REACTION_REMOVE":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageReactionRemoveEvent, ct).ConfigureAwait(false);
+                break;
+            case "MESSAGE_REACTION_REMOVE_ALL":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageReactionRemoveAllEvent, ct).ConfigureAwait(false);
+                break;
+            case "MESSAGE_REACTION_REMOVE_EMOJI":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageReactionRemoveEmojiEvent, ct).ConfigureAwait(false);
+                break;
         }
 
         foreach (var raw in services.GetServices<IRawGatewayEventHandler>())

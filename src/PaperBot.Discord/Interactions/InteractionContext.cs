@@ -93,6 +93,26 @@ public sealed class InteractionContext
         return CallbackOrPostAsync(() => Rest.RespondWithMessageAsync(Interaction.Id, Interaction.Token, message, CancellationToken), message);
     }
 
+    /// <summary>
+    /// Callback type 4 that also returns the message Discord created (<c>?with_response=true</c>), e.g. to remember its id for
+    /// reactions. When Discord says the interaction is unknown (too late), the message posted in the channel instead is returned.
+    /// </summary>
+    public async Task<Message?> RespondAndGetMessageAsync(MessagePayload message)
+    {
+        MarkResponded();
+        try
+        {
+            return await Rest.RespondWithMessageAndGetAsync(Interaction.Id, Interaction.Token, message, CancellationToken).ConfigureAwait(false);
+        }
+        catch (DiscordRestException ex) when (ex.IsInteractionExpired)
+        {
+            ResponseMissed = true;
+            _tokenDead = true;
+            _logger.LogWarning("Interaction {Id} was answered too late (code {Code})", Interaction.Id, ex.DiscordCode);
+            return await PostLateAsync(message).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Callback type 5: shows "thinking…"; finish with <see cref="FinishAsync"/> (or <see cref="EditResponseAsync"/>).
     /// A deferral that came too late (10062) is logged, and <see cref="FinishAsync"/> then posts in the channel.</summary>
     public Task DeferAsync(bool ephemeral = false)

@@ -26,6 +26,16 @@ public static class DiscordLimits
     public const int ChoiceName = 100;
     public const int ChoiceStringValue = 100;
     public const int ThreadName = 100;
+
+    /// <summary>Files one message may carry.</summary>
+    public const int AttachmentsPerMessage = 10;
+
+    /// <summary>Upload size a bot may send in a server without boosts: 10 MiB for all files of a request together.</summary>
+    public const int AttachmentBytes = 10 * 1024 * 1024;
+
+    public const int AttachmentFileName = 1024;
+
+    public const int AttachmentDescription = 1024;
     public const int ModalTitle = 45;
     public const int TextInputLabel = 45;
     public const int TextInputValue = 4000;

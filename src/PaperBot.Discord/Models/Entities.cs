@@ -53,6 +53,7 @@ public enum DiscordPermissions : ulong
     SendMessages = 1UL << 11,
     ManageMessages = 1UL << 13,
     EmbedLinks = 1UL << 14,
+    AttachFiles = 1UL << 15,
     ReadMessageHistory = 1UL << 16,
     MentionEveryone = 1UL << 17,
     ManageRoles = 1UL << 28,
@@ -145,6 +146,9 @@ public sealed class PartialEmoji
     [JsonPropertyName("id")] public ulong? Id { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("animated")] public bool? Animated { get; set; }
+
+    /// <summary>The emoji as the reaction routes name it: the Unicode emoji itself, or "name:id" for a custom emoji.</summary>
+    [JsonIgnore] public string Key => Id is { } id ? $"{Name}:{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : Name ?? "";
 }
 
 public sealed class SelectOption
@@ -243,6 +247,7 @@ public class Message
     [JsonPropertyName("message_reference")] public MessageReference? MessageReference { get; set; }
     [JsonPropertyName("webhook_id")] public ulong? WebhookId { get; set; }
     [JsonPropertyName("application_id")] public ulong? ApplicationId { get; set; }
+    [JsonPropertyName("attachments")] public List<Attachment>? Attachments { get; set; }
 }
 
 public sealed class Application

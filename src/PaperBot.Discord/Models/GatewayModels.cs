@@ -17,8 +17,9 @@ public enum GatewayIntents
     DirectMessageReactions = 1 << 13,
     MessageContent = 1 << 15,
 
-    /// <summary>What PaperBot needs: GUILDS | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT.</summary>
-    Default = Guilds | GuildMessages | DirectMessages | MessageContent,
+    /// <summary>What PaperBot needs: GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT
+    /// (38401). Of these only MESSAGE_CONTENT is privileged.</summary>
+    Default = Guilds | GuildMessages | GuildMessageReactions | DirectMessages | MessageContent,
 }
 
 public static class GatewayOpcode
@@ -133,4 +134,51 @@ public sealed class MessageCreateEvent : Message
 /// <summary>INTERACTION_CREATE dispatch.</summary>
 public sealed class InteractionCreateEvent : Interaction
 {
+}
+
+/// <summary>MESSAGE_REACTION_ADD dispatch: a user reacted to a message.</summary>
+public sealed class MessageReactionAddEvent
+{
+    [JsonPropertyName("user_id")] public ulong UserId { get; set; }
+    [JsonPropertyName("channel_id")] public ulong ChannelId { get; set; }
+    [JsonPropertyName("message_id")] public ulong MessageId { get; set; }
+    [JsonPropertyName("guild_id")] public ulong? GuildId { get; set; }
+    [JsonPropertyName("member")] public GuildMember? Member { get; set; }
+    [JsonPropertyName("emoji")] public PartialEmoji Emoji { get; set; } = new();
+    [JsonPropertyName("message_author_id")] public ulong? MessageAuthorId { get; set; }
+
+    /// <summary>True for a super reaction.</summary>
+    [JsonPropertyName("burst")] public bool? Burst { get; set; }
+
+    /// <summary>0 normal, 1 burst.</summary>
+    [JsonPropertyName("type")] public int? Type { get; set; }
+}
+
+/// <summary>MESSAGE_REACTION_REMOVE dispatch: a user removed a reaction (no member object, unlike the add).</summary>
+public sealed class MessageReactionRemoveEvent
+{
+    [JsonPropertyName("user_id")] public ulong UserId { get; set; }
+    [JsonPropertyName("channel_id")] public ulong ChannelId { get; set; }
+    [JsonPropertyName("message_id")] public ulong MessageId { get; set; }
+    [JsonPropertyName("guild_id")] public ulong? GuildId { get; set; }
+    [JsonPropertyName("emoji")] public PartialEmoji Emoji { get; set; } = new();
+    [JsonPropertyName("burst")] public bool? Burst { get; set; }
+    [JsonPropertyName("type")] public int? Type { get; set; }
+}
+
+/// <summary>MESSAGE_REACTION_REMOVE_ALL dispatch: every reaction of a message was removed (by a moderator).</summary>
+public sealed class MessageReactionRemoveAllEvent
+{
+    [JsonPropertyName("channel_id")] public ulong ChannelId { get; set; }
+    [JsonPropertyName("message_id")] public ulong MessageId { get; set; }
+    [JsonPropertyName("guild_id")] public ulong? GuildId { get; set; }
+}
+
+/// <summary>MESSAGE_REACTION_REMOVE_EMOJI dispatch: all reactions with one emoji were removed from a message.</summary>
+public sealed class MessageReactionRemoveEmojiEvent
+{
+    [JsonPropertyName("channel_id")] public ulong ChannelId { get; set; }
+    [JsonPropertyName("message_id")] public ulong MessageId { get; set; }
+    [JsonPropertyName("guild_id")] public ulong? GuildId { get; set; }
+    [JsonPropertyName("emoji")] public PartialEmoji Emoji { get; set; } = new();
 }

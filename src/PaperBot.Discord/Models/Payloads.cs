@@ -71,6 +71,12 @@ public sealed class MessagePayload
     [JsonPropertyName("flags")] public int? Flags { get; internal init; }
     [JsonPropertyName("tts")] public bool? Tts { get; internal init; }
 
+    /// <summary>One entry per file in <see cref="Files"/> (id = its index); null when there are none.</summary>
+    [JsonPropertyName("attachments")] public IReadOnlyList<AttachmentRequest>? Attachments { get; internal init; }
+
+    /// <summary>Files to upload: when there are any, the message is sent as multipart/form-data (never part of the JSON).</summary>
+    [JsonIgnore] public IReadOnlyList<FileAttachment> Files { get; internal init; } = [];
+
     /// <summary>The same message as a plain channel message: without the ephemeral flag, which only interactions know.</summary>
     public MessagePayload ForChannel() => new(AllowedMentions)
     {
@@ -80,6 +86,8 @@ public sealed class MessagePayload
         MessageReference = MessageReference,
         Flags = (Flags & ~MessageFlags.Ephemeral) is 0 or null ? null : Flags & ~MessageFlags.Ephemeral,
         Tts = Tts,
+        Attachments = Attachments,
+        Files = Files,
     };
 }
 
@@ -102,6 +110,7 @@ internal sealed class InteractionCallbackData
     [JsonPropertyName("choices")] public IReadOnlyList<ApplicationCommandOptionChoice>? Choices { get; init; }
     [JsonPropertyName("custom_id")] public string? CustomId { get; init; }
     [JsonPropertyName("title")] public string? Title { get; init; }
+    [JsonPropertyName("attachments")] public IReadOnlyList<AttachmentRequest>? Attachments { get; init; }
 
     public static InteractionCallbackData FromMessage(MessagePayload m) => new()
     {
@@ -111,6 +120,7 @@ internal sealed class InteractionCallbackData
         AllowedMentions = m.AllowedMentions,
         Flags = m.Flags,
         Tts = m.Tts,
+        Attachments = m.Attachments,
     };
 }
 
@@ -118,6 +128,18 @@ internal sealed class InteractionCallbackPayload
 {
     [JsonPropertyName("type")] public InteractionCallbackType Type { get; init; }
     [JsonPropertyName("data")] public InteractionCallbackData? Data { get; init; }
+}
+
+/// <summary>The answer to a callback sent with <c>?with_response=true</c>: the interaction and, for a message, the message created.</summary>
+internal sealed class InteractionCallbackResponse
+{
+    [JsonPropertyName("resource")] public InteractionCallbackResource? Resource { get; init; }
+}
+
+internal sealed class InteractionCallbackResource
+{
+    [JsonPropertyName("type")] public int Type { get; init; }
+    [JsonPropertyName("message")] public Message? Message { get; init; }
 }
 
 /// <summary>A modal (callback type 9). Build with <see cref="Builders.ModalBuilder"/>.</summary>

@@ -31,11 +31,21 @@ public interface IDiscordRestClient
     /// <summary>POST /channels/{channel}/messages/{message}/threads. <paramref name="autoArchiveMinutes"/>: 60, 1440, 4320 or 10080.</summary>
     Task<Channel> StartThreadFromMessageAsync(ulong channelId, ulong messageId, string name, int? autoArchiveMinutes = null, CancellationToken ct = default);
 
+    /// <summary>PUT /channels/{channel}/messages/{message}/reactions/{emoji}/@me: the bot reacts ("👍", or "name:id" for a custom emoji).
+    /// Needs Add Reactions (and Read Message History).</summary>
+    Task AddReactionAsync(ulong channelId, ulong messageId, string emoji, CancellationToken ct = default);
+
+    /// <summary>DELETE /channels/{channel}/messages/{message}/reactions/{emoji}/@me: removes the bot's own reaction.</summary>
+    Task RemoveOwnReactionAsync(ulong channelId, ulong messageId, string emoji, CancellationToken ct = default);
+
     /// <summary>Callback type 1 (PONG).</summary>
     Task RespondPongAsync(ulong interactionId, string interactionToken, CancellationToken ct = default);
 
-    /// <summary>Callback type 4: reply with a message.</summary>
+    /// <summary>Callback type 4: reply with a message (multipart/form-data when it carries files).</summary>
     Task RespondWithMessageAsync(ulong interactionId, string interactionToken, MessagePayload message, CancellationToken ct = default);
+
+    /// <summary>Callback type 4 with <c>?with_response=true</c>: returns the message Discord created (null if it sent none back).</summary>
+    Task<Message?> RespondWithMessageAndGetAsync(ulong interactionId, string interactionToken, MessagePayload message, CancellationToken ct = default);
 
     /// <summary>Callback type 5: "thinking…"; edit <c>@original</c> later.</summary>
     Task DeferAsync(ulong interactionId, string interactionToken, bool ephemeral = false, CancellationToken ct = default);
@@ -122,12 +132,12 @@ public sealed class DiscordRestClient : IDiscordRestClient
     public Task<Message> CreateMessageAsync(ulong channelId, MessagePayload message, CancellationToken ct = default)
         => SendAsync(
             new RestRoute(HttpMethod.Post, "/channels/{channel_id}/messages", $"/channels/{RestRoute.Id(channelId)}/messages", RestRoute.Id(channelId)),
-            Json(message, DiscordJsonContext.Default.MessagePayload), DiscordJsonContext.Default.Message, ct);
+            MessageBody(message), DiscordJsonContext.Default.Message, ct);
 
     public Task<Message> EditMessageAsync(ulong channelId, ulong messageId, MessagePayload message, CancellationToken ct = default)
         => SendAsync(
             new RestRoute(HttpMethod.Patch, "/channels/{channel_id}/messages/{message_id}", $"/channels/{RestRoute.Id(channelId)}/messages/{RestRoute.Id(messageId)}", RestRoute.Id(channelId)),
-            Json(message, DiscordJsonContext.Default.MessagePayload), DiscordJsonContext.Default.Message, ct);
+            MessageBody(message), DiscordJsonContext.Default.Message, ct);
 
     public Task DeleteMessageAsync(ulong channelId, ulong messageId, CancellationToken ct = default)
         => SendNoContentAsync(
@@ -152,11 +162,53 @@ public sealed class DiscordRestClient : IDiscordRestClient
             DiscordJsonContext.Default.Channel, ct);
     }
 
+    public Task AddReactionAsync(ulong channelId, ulong messageId, string emoji, CancellationToken ct = default)
+        => SendNoContentAsync(ReactionRoute(HttpMethod.Put, channelId, messageId, emoji), null, ct);
+
+    public Task RemoveOwnReactionAsync(ulong channelId, ulong messageId, string emoji, CancellationToken ct = default)
+        => SendNoContentAsync(ReactionRoute(HttpMethod.Delete, channelId, messageId, emoji), null, ct);
+
+    /// <summary>
+    /// /channels/{channel}/messages/{message}/reactions/{emoji}/@me. A Unicode emoji goes URL-encoded as itself; a custom
+    /// emoji as "name:id". Discord limits this route hard (about 1 request per 250 ms per channel); the bucket is learnt
+    /// from the headers like every other.
+    /// </summary>
+    private static RestRoute ReactionRoute(HttpMethod method, ulong channelId, ulong messageId, string emoji)
+    {
+        if (string.IsNullOrWhiteSpace(emoji) || emoji.Length > 100)
+        {
+            throw new ArgumentException("An emoji is a Unicode emoji or 'name:id' of a custom emoji.", nameof(emoji));
+        }
+
+        return new RestRoute(method, "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",
+            $"/channels/{RestRoute.Id(channelId)}/messages/{RestRoute.Id(messageId)}/reactions/{Uri.EscapeDataString(emoji)}/@me", RestRoute.Id(channelId));
+    }
+
     public Task RespondPongAsync(ulong interactionId, string interactionToken, CancellationToken ct = default)
         => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.Pong }, ct);
 
     public Task RespondWithMessageAsync(ulong interactionId, string interactionToken, MessagePayload message, CancellationToken ct = default)
-        => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.ChannelMessageWithSource, Data = InteractionCallbackData.FromMessage(message) }, ct);
+        => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.ChannelMessageWithSource, Data = InteractionCallbackData.FromMessage(message) }, ct, message.Files);
+
+    public async Task<Message?> RespondWithMessageAndGetAsync(ulong interactionId, string interactionToken, MessagePayload message, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(interactionToken))
+        {
+            throw new ArgumentException("The interaction token is empty.", nameof(interactionToken));
+        }
+
+        var body = CallbackBody(new InteractionCallbackPayload { Type = InteractionCallbackType.ChannelMessageWithSource, Data = InteractionCallbackData.FromMessage(message) }, message.Files);
+        try
+        {
+            var response = await SendAsync(CallbackRoute(interactionId, interactionToken, withResponse: true), body, DiscordJsonContext.Default.InteractionCallbackResponse, ct).ConfigureAwait(false);
+            return response.Resource?.Message;
+        }
+        catch (DiscordRestException ex) when (ex.DiscordCode == DiscordErrorCodes.AlreadyAcknowledged)
+        {
+            _logger.LogInformation("Interaction callback was already acknowledged (40060); treating it as done");
+            return null;
+        }
+    }
 
     public Task DeferAsync(ulong interactionId, string interactionToken, bool ephemeral = false, CancellationToken ct = default)
         => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload
@@ -169,7 +221,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
         => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.DeferredUpdateMessage }, ct);
 
     public Task UpdateMessageAsync(ulong interactionId, string interactionToken, MessagePayload message, CancellationToken ct = default)
-        => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.UpdateMessage, Data = InteractionCallbackData.FromMessage(message) }, ct);
+        => CallbackAsync(interactionId, interactionToken, new InteractionCallbackPayload { Type = InteractionCallbackType.UpdateMessage, Data = InteractionCallbackData.FromMessage(message) }, ct, message.Files);
 
     public Task RespondAutocompleteAsync(ulong interactionId, string interactionToken, IReadOnlyList<ApplicationCommandOptionChoice> choices, CancellationToken ct = default)
     {
@@ -210,7 +262,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
         var app = await GetApplicationIdAsync(ct).ConfigureAwait(false);
         return await SendAsync(
             WebhookRoute(HttpMethod.Patch, "/webhooks/{application_id}/{interaction_token}/messages/@original", app, interactionToken, "/messages/@original"),
-            Json(message, DiscordJsonContext.Default.MessagePayload), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
+            MessageBody(message), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
     }
 
     public async Task DeleteOriginalResponseAsync(string interactionToken, CancellationToken ct = default)
@@ -224,7 +276,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
         var app = await GetApplicationIdAsync(ct).ConfigureAwait(false);
         return await SendAsync(
             WebhookRoute(HttpMethod.Post, "/webhooks/{application_id}/{interaction_token}", app, interactionToken, ""),
-            Json(message, DiscordJsonContext.Default.MessagePayload), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
+            MessageBody(message), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
     }
 
     public async Task<Message> EditFollowupAsync(string interactionToken, ulong messageId, MessagePayload message, CancellationToken ct = default)
@@ -232,7 +284,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
         var app = await GetApplicationIdAsync(ct).ConfigureAwait(false);
         return await SendAsync(
             WebhookRoute(HttpMethod.Patch, "/webhooks/{application_id}/{interaction_token}/messages/{message_id}", app, interactionToken, "/messages/" + RestRoute.Id(messageId)),
-            Json(message, DiscordJsonContext.Default.MessagePayload), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
+            MessageBody(message), DiscordJsonContext.Default.Message, ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ApplicationCommand>> BulkOverwriteGlobalCommandsAsync(IReadOnlyList<ApplicationCommand> commands, CancellationToken ct = default)
@@ -267,7 +319,13 @@ public sealed class DiscordRestClient : IDiscordRestClient
         return new RestRoute(method, template, $"/webhooks/{RestRoute.Id(app)}/{RestRoute.Token(token)}{suffix}", RestRoute.Id(app) + "/" + tokenHash, ExemptFromGlobalLimit: true);
     }
 
-    private Task CallbackAsync(ulong interactionId, string interactionToken, InteractionCallbackPayload payload, CancellationToken ct)
+    private Task CallbackAsync(ulong interactionId, string interactionToken, InteractionCallbackPayload payload, CancellationToken ct, IReadOnlyList<FileAttachment>? files = null)
+        => CallbackCoreAsync(CallbackRoute(interactionId, interactionToken, withResponse: false), CallbackBody(payload, files), ct);
+
+    private static RestBody CallbackBody(InteractionCallbackPayload payload, IReadOnlyList<FileAttachment>? files) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(payload, DiscordJsonContext.Default.InteractionCallbackPayload), files ?? []);
+
+    private static RestRoute CallbackRoute(ulong interactionId, string interactionToken, bool withResponse)
     {
         if (string.IsNullOrEmpty(interactionToken))
         {
@@ -276,15 +334,14 @@ public sealed class DiscordRestClient : IDiscordRestClient
 
         // Interaction callbacks are not bound by the global rate limit.
         // A callback answered with 5xx may still have been applied, and a second one would fail with 40060: it is not retried.
-        var route = new RestRoute(HttpMethod.Post, "/interactions/{interaction_id}/{interaction_token}/callback",
-            $"/interactions/{RestRoute.Id(interactionId)}/{RestRoute.Token(interactionToken)}/callback", RestRoute.Id(interactionId), ExemptFromGlobalLimit: true)
+        return new RestRoute(HttpMethod.Post, "/interactions/{interaction_id}/{interaction_token}/callback",
+            $"/interactions/{RestRoute.Id(interactionId)}/{RestRoute.Token(interactionToken)}/callback{(withResponse ? "?with_response=true" : "")}", RestRoute.Id(interactionId), ExemptFromGlobalLimit: true)
         {
             RetryServerErrors = false,
         };
-        return CallbackCoreAsync(route, Json(payload, DiscordJsonContext.Default.InteractionCallbackPayload), ct);
     }
 
-    private async Task CallbackCoreAsync(RestRoute route, byte[] body, CancellationToken ct)
+    private async Task CallbackCoreAsync(RestRoute route, RestBody body, CancellationToken ct)
     {
         try
         {
@@ -304,9 +361,11 @@ public sealed class DiscordRestClient : IDiscordRestClient
             DiscordJsonContext.Default.Channel,
             ct);
 
-    private static byte[] Json<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToUtf8Bytes(value, info);
+    private static RestBody Json<T>(T value, JsonTypeInfo<T> info) => new(JsonSerializer.SerializeToUtf8Bytes(value, info), []);
 
-    private async Task<T> SendAsync<T>(RestRoute route, byte[]? body, JsonTypeInfo<T> responseType, CancellationToken ct)
+    private static RestBody MessageBody(MessagePayload message) => new(JsonSerializer.SerializeToUtf8Bytes(message, DiscordJsonContext.Default.MessagePayload), message.Files);
+
+    private async Task<T> SendAsync<T>(RestRoute route, RestBody? body, JsonTypeInfo<T> responseType, CancellationToken ct)
     {
         using var response = await ExecuteAsync(route, body, ct).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
@@ -320,13 +379,13 @@ public sealed class DiscordRestClient : IDiscordRestClient
         }
     }
 
-    private async Task SendNoContentAsync(RestRoute route, byte[]? body, CancellationToken ct)
+    private async Task SendNoContentAsync(RestRoute route, RestBody? body, CancellationToken ct)
     {
         using var response = await ExecuteAsync(route, body, ct).ConfigureAwait(false);
     }
 
     /// <summary>Runs one call through the named pipeline; returns a successful response or throws <see cref="DiscordRestException"/>.</summary>
-    private async Task<HttpResponseMessage> ExecuteAsync(RestRoute route, byte[]? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> ExecuteAsync(RestRoute route, RestBody? body, CancellationToken ct)
     {
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(RouteKey, route);
@@ -387,7 +446,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
 
     internal static readonly ResiliencePropertyKey<RestRoute> RouteKey = new("PaperBot.Discord.Route");
 
-    private async Task<HttpResponseMessage> AttemptAsync(RestRoute route, byte[]? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> AttemptAsync(RestRoute route, RestBody? body, CancellationToken ct)
     {
         using var lease = await _limits.AcquireAsync(route, ct).ConfigureAwait(false);
         using var request = new HttpRequestMessage(route.Method, _baseUrl + route.Path);
@@ -399,8 +458,7 @@ public sealed class DiscordRestClient : IDiscordRestClient
 
         if (body is not null)
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Content = body.ToContent();
         }
 
         _logger.LogDebug("Discord REST {Route}", route.RouteKey);
@@ -413,4 +471,34 @@ public sealed class DiscordRestClient : IDiscordRestClient
     internal static bool IsRateLimited(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.TooManyRequests;
 
     internal static bool IsServerError(HttpResponseMessage r) => (int)r.StatusCode >= 500;
+}
+
+/// <summary>
+/// A request body: JSON, or, when files are attached, multipart/form-data with the JSON as <c>payload_json</c> and each
+/// file as <c>files[n]</c> (n = its id in the JSON's <c>attachments</c>). Content is built anew for every attempt, so a
+/// retried upload sends the same bytes again.
+/// </summary>
+internal sealed record RestBody(byte[] Json, IReadOnlyList<FileAttachment> Files)
+{
+    public HttpContent ToContent()
+    {
+        var json = new ByteArrayContent(Json);
+        json.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (Files.Count == 0)
+        {
+            return json;
+        }
+
+        var form = new MultipartFormDataContent("paperbot-" + Guid.NewGuid().ToString("N"));
+        form.Add(json, "payload_json");
+        for (var i = 0; i < Files.Count; i++)
+        {
+            var f = Files[i];
+            var part = new ReadOnlyMemoryContent(f.Content);
+            part.Headers.ContentType = MediaTypeHeaderValue.Parse(f.ContentType);
+            form.Add(part, "files[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]", f.FileName);
+        }
+
+        return form;
+    }
 }

@@ -17,6 +17,8 @@ public static class CliVerbs
         ShowCommand.Define(),
         RelatedCommand.Define(),
         TrendingCommand.Define(),
+        CiteCommand.Define(),
+        UsageCommand.Define(),
         AskCommand.Define(),
         EmbedCommand.Define(),
         StatsCommand.Define(),

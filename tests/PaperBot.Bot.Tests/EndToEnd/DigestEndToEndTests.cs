@@ -10,9 +10,10 @@ namespace PaperBot.Bot.Tests.EndToEnd;
 /// <summary>The daily trending post with a FakeTimeProvider: real host, real LiteDB, fake Discord and fake HF API.</summary>
 public sealed class DigestEndToEndTests
 {
-    private const ulong DigestChannel = 810000000000000077;
+    internal const ulong DigestChannel = 810000000000000077;
 
-    private static BotHarness Configure(BotHarness h) => h
+    /// <summary>The daily post for the harness guild at 09:00 Europe/Berlin in <see cref="DigestChannel"/>, top 5.</summary>
+    internal static BotHarness Configure(BotHarness h) => h
         .With("Digest:Enabled", "true")
         .With("Digest:GuildId", BotHarness.GuildId.ToString(CultureInfo.InvariantCulture))
         .With("Digest:ChannelId", DigestChannel.ToString(CultureInfo.InvariantCulture))

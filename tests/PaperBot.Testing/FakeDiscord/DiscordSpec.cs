@@ -40,9 +40,12 @@ public sealed class DiscordSpec
         {
             foreach (var (method, op) in item as JsonObject ?? [])
             {
-                if (op is JsonObject && op["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
+                foreach (var (contentType, media) in (op as JsonObject)?["requestBody"]?["content"] as JsonObject ?? [])
                 {
-                    _operations.Add(new Operation(method.ToUpperInvariant(), path, path.Trim('/').Split('/'), schema.DeepClone()));
+                    if (contentType is "application/json" or "multipart/form-data" && media?["schema"] is { } schema)
+                    {
+                        _operations.Add(new Operation(method.ToUpperInvariant(), path, path.Trim('/').Split('/'), schema.DeepClone(), contentType));
+                    }
                 }
             }
         }
@@ -55,15 +58,19 @@ public sealed class DiscordSpec
     public static void Preload() => _ = Task.Run(() => Shared.Value);
 
     /// <summary>Operations with a JSON request body.</summary>
-    public int OperationCount => _operations.Count;
+    public int OperationCount => _operations.Count(o => o.ContentType == "application/json");
 
     /// <summary>The operation for <paramref name="method"/> and a concrete <paramref name="path"/> (relative to /api/v10), e.g. "POST /channels/{channel_id}/messages".</summary>
-    public string? FindOperation(string method, string path) => Find(method, path) is { } op ? op.Method + " " + op.Template : null;
+    public string? FindOperation(string method, string path) => Find(method, path, "application/json") is { } op ? op.Method + " " + op.Template : null;
 
-    /// <summary>Validates a body. Returns null when the operation has no JSON body schema; otherwise the errors (empty = valid).</summary>
-    public IReadOnlyList<SpecError>? Validate(string method, string path, JsonNode? body)
+    /// <summary>
+    /// Validates a body. Returns null when the operation has no body schema for <paramref name="contentType"/>; otherwise the
+    /// errors (empty = valid). For "multipart/form-data" the body is the payload_json part, checked against the operation's
+    /// multipart schema (the JSON fields; the files[n] parts are checked by the fake's upload rules).
+    /// </summary>
+    public IReadOnlyList<SpecError>? Validate(string method, string path, JsonNode? body, string contentType = "application/json")
     {
-        if (Find(method, path) is not { } op)
+        if (Find(method, path, contentType) is not { } op)
         {
             return null;
         }
@@ -124,7 +131,7 @@ public sealed class DiscordSpec
 
     private (string Key, JsonNode Schema) Discriminate(Operation op, JsonNode? body)
     {
-        var opKey = op.Method + " " + op.Template;
+        var opKey = op.Method + " " + op.Template + " " + op.ContentType;
         if (body is not JsonObject o || o["type"] is not JsonValue tv || !tv.TryGetValue<int>(out var type)
             || (op.Schema["anyOf"] ?? op.Schema["oneOf"]) is not JsonArray branches)
         {
@@ -141,7 +148,7 @@ public sealed class DiscordSpec
     {
         var schema = node.DeepClone();
         RebaseRefs(schema);
-        return JsonSchema.Build(JsonSerializer.SerializeToElement(schema), _build, new Uri($"https://discord.invalid/operations/{op.Method}{op.Template.Replace('{', '_').Replace('}', '_')}/{Guid.NewGuid():N}"));
+        return JsonSchema.Build(JsonSerializer.SerializeToElement(schema), _build, new Uri($"https://discord.invalid/operations/{op.Method}{op.Template.Replace('{', '_').Replace('}', '_')}/{op.ContentType.Replace('/', '_')}/{Guid.NewGuid():N}"));
     }
 
     /// <summary>Local refs of an operation's schema ("#/components/...") point into the spec document.</summary>
@@ -171,14 +178,14 @@ public sealed class DiscordSpec
         }
     }
 
-    private Operation? Find(string method, string path)
+    private Operation? Find(string method, string path, string contentType)
     {
         var segments = path.Split('?')[0].Trim('/').Split('/');
         Operation? best = null;
         var bestLiterals = -1;
         foreach (var op in _operations)
         {
-            if (op.Method != method || op.Segments.Length != segments.Length)
+            if (op.Method != method || op.ContentType != contentType || op.Segments.Length != segments.Length)
             {
                 continue;
             }
@@ -267,7 +274,7 @@ public sealed class DiscordSpec
         return JsonNode.Parse(stream)!;
     }
 
-    private sealed record Operation(string Method, string Template, string[] Segments, JsonNode Schema);
+    private sealed record Operation(string Method, string Template, string[] Segments, JsonNode Schema, string ContentType);
 }
 
 /// <summary>Counts across every fake in the test process, for the one-line <c>discord-spec:</c> report at the end of a test run.</summary>

@@ -16,7 +16,7 @@ public sealed record GatewayReceived(int Op, JsonNode? D, string Path, DateTimeO
 /// The gateway half of the fake Discord: HELLO, heartbeat ACKs, IDENTIFY → READY (+ GUILD_CREATE), dispatch with sequence
 /// numbers kept in a per-session log, RESUME → replay of missed events then RESUMED, and scriptable faults.
 /// </summary>
-public sealed class FakeGateway
+public sealed partial class FakeGateway
 {
     private readonly FakeDiscordServer _server;
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
@@ -520,6 +520,8 @@ public sealed class FakeGateway
             await conn.CloseAsync(4014, "Disallowed intent(s).").ConfigureAwait(false);
             return;
         }
+
+        Volatile.Write(ref _identifiedIntents, intents);
 
         if (conn.Session is not null)
         {

@@ -20,6 +20,12 @@ public sealed record FakeRestRequest(
     DateTimeOffset At)
 {
     public JsonNode? Json => string.IsNullOrEmpty(Body) ? null : JsonNode.Parse(Body);
+
+    /// <summary>The request's Content-Type ("application/json", "multipart/form-data; boundary=…"), or empty.</summary>
+    public string ContentType { get; init; } = "";
+
+    /// <summary>Files of a multipart/form-data request (<see cref="Body"/> is then its payload_json part).</summary>
+    public IReadOnlyList<FakeUpload> Files { get; init; } = [];
 }
 
 /// <summary>Per-route rate-limit settings of the fake (a route name such as "messages.create").</summary>
@@ -69,6 +75,8 @@ public sealed partial class FakeRest
             new("PUT", GlobalCommandsRx(), "commands.global", 1, false, PutCommands),
             new("PUT", GuildCommandsRx(), "commands.guild", 2, false, PutCommands),
             new("POST", DmChannelsRx(), "users.dm", null, false, CreateDm),
+            new("PUT", OwnReactionRx(), "reactions.add", 1, false, AddOwnReaction),
+            new("DELETE", OwnReactionRx(), "reactions.delete", 1, false, DeleteOwnReaction),
         ];
         _buckets["messages.create"] = new("b-msg-create", 5, TimeSpan.FromSeconds(5));
         _buckets["messages.edit"] = new("b-msg-edit", 5, TimeSpan.FromSeconds(5));
@@ -84,6 +92,10 @@ public sealed partial class FakeRest
         _buckets["gateway.bot"] = new("b-gateway", 2, TimeSpan.FromSeconds(5));
         _buckets["users.dm"] = new("b-dm", 10, TimeSpan.FromSeconds(10));
         _buckets["applications.me"] = new("b-app", 5, TimeSpan.FromSeconds(5));
+
+        // Discord's reaction routes allow about one request per 250 ms per channel
+        _buckets["reactions.add"] = new("b-reactions", 1, TimeSpan.FromMilliseconds(250));
+        _buckets["reactions.delete"] = new("b-reactions", 1, TimeSpan.FromMilliseconds(250));
     }
 
     /// <summary>Probability that a request gets an injected per-bucket 429 (bucket set to Remaining 0 until retry_after).</summary>
@@ -228,11 +240,9 @@ public sealed partial class FakeRest
         }
 
         path = path[prefix.Length..];
-        string body;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
-        {
-            body = await reader.ReadToEndAsync().ConfigureAwait(false);
-        }
+        var (body, uploads, multipartError) = await ReadBodyAsync(http).ConfigureAwait(false);
+        _currentUploads.Value = uploads;
+        _currentQuery.Value = http.Request.Query;
 
         var route = _routes.FirstOrDefault(r => r.Method == http.Request.Method && r.Regex.IsMatch(path));
         var time = _server.Options.TimeProvider;
@@ -295,6 +305,20 @@ public sealed partial class FakeRest
 
             JsonNode? json = null;
             var expectInvalid = http.Request.Headers.ContainsKey(ExpectInvalidHeader);
+            if ((multipartError ?? (uploads.Count > 0 ? UploadError(route.Name, body, uploads) : null)) is { } uploadFailure)
+            {
+                var (errorStatus, errorBody) = uploadFailure;
+                if (errorStatus == 400)
+                {
+                    Reject(route, errorBody.ToJsonString(), expectInvalid);
+                }
+
+                Record(http, path, route.Name, body, errorStatus, now);
+                AddBucketHeaders(http, decision);
+                await WriteJson(http, errorStatus, errorBody).ConfigureAwait(false);
+                return;
+            }
+
             if (!string.IsNullOrEmpty(body))
             {
                 try
@@ -310,7 +334,7 @@ public sealed partial class FakeRest
                 }
             }
 
-            if (http.Request.Method is "POST" or "PATCH" or "PUT" && DiscordSpec.Instance.Validate(http.Request.Method, path, json) is { } specErrors)
+            if (http.Request.Method is "POST" or "PATCH" or "PUT" && DiscordSpec.Instance.Validate(http.Request.Method, path, json, IsMultipart(http) ? "multipart/form-data" : "application/json") is { } specErrors)
             {
                 Interlocked.Increment(ref _specValidated);
                 DiscordSpecReport.CountValidated();
@@ -548,7 +572,11 @@ public sealed partial class FakeRest
 
     private void Record(HttpContext http, string path, string route, string body, int status, DateTimeOffset at)
     {
-        var r = new FakeRestRequest(http.Request.Method, path, route, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, status, at);
+        var r = new FakeRestRequest(http.Request.Method, path, route, http.Request.Headers.Authorization.ToString(), http.Request.Headers.UserAgent.ToString(), body, status, at)
+        {
+            ContentType = http.Request.ContentType ?? "",
+            Files = _currentUploads.Value ?? [],
+        };
         lock (_requests)
         {
             if (_server.Options.RecordHistory)
@@ -744,6 +772,11 @@ public sealed partial class FakeRest
             var channelId = ulong.Parse(interaction.Payload["channel_id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
             var content = type == 4 ? data!.AsObject() : new JsonObject { ["content"] = "", ["flags"] = 128 | (data?["flags"]?.GetValue<int>() ?? 0) };
             interaction.OriginalMessage = NewMessage(channelId, content, interaction);
+        }
+
+        if (_currentQuery.Value is { } query && string.Equals(query["with_response"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return (200, CallbackResponse(interaction, type));
         }
         else if (type == 7 && interaction.Payload["message"] is JsonObject original)
         {
@@ -982,7 +1015,7 @@ public sealed partial class FakeRest
             ["content"] = body["content"]?.GetValue<string>() ?? "",
             ["channel_id"] = Id(channelId),
             ["author"] = BotUser(),
-            ["attachments"] = new JsonArray(),
+            ["attachments"] = NewAttachments(channelId, body, null),
             ["embeds"] = body["embeds"]?.DeepClone() ?? new JsonArray(),
             ["mentions"] = new JsonArray(),
             ["mention_roles"] = new JsonArray(),
@@ -1022,10 +1055,15 @@ public sealed partial class FakeRest
             }
         }
 
+        if (body.ContainsKey("attachments") || (_currentUploads.Value?.Count ?? 0) > 0)
+        {
+            msg["attachments"] = NewAttachments(ulong.Parse(msg["channel_id"]!.GetValue<string>(), CultureInfo.InvariantCulture), body, msg["attachments"] as JsonArray);
+        }
+
         msg["edited_timestamp"] = Now();
     }
 
-    private JsonObject BotUser() => new()
+    internal JsonObject BotUser() => new()
     {
         ["id"] = Id(_server.Options.BotUserId),
         ["username"] = _server.Options.BotUsername,
@@ -1051,6 +1089,7 @@ public sealed partial class FakeRest
     [GeneratedRegex(@"^/webhooks/(\d+)/([^/]+)/messages/(\d+)$")] private static partial Regex WebhookMessageRx();
     [GeneratedRegex(@"^/applications/(\d+)/commands$")] private static partial Regex GlobalCommandsRx();
     [GeneratedRegex(@"^/applications/(\d+)/guilds/(\d+)/commands$")] private static partial Regex GuildCommandsRx();
+    [GeneratedRegex(@"^/channels/(\d+)/messages/(\d+)/reactions/([^/]+)/@me$")] private static partial Regex OwnReactionRx();
 
     private sealed record Route(string Method, Regex Regex, string Name, int? MajorGroup, bool Webhook, Func<Match, JsonNode?, (int, JsonNode?)> Handler);
 
