@@ -34,7 +34,10 @@ public sealed class PaperEmbeddings(
 
     private readonly SemaphoreSlim _backfill = new(1, 1);
     private readonly Lock _loadGate = new();
-    private readonly VectorIndex _index = new();
+    private readonly VectorIndex _index = new(options.Value.AnnMinVectors > 0 ? options.Value.AnnMinVectors : int.MaxValue)
+    {
+        AnnProbeFraction = options.Value.AnnProbeFraction,
+    };
     private readonly Dictionary<string, string> _hashes = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
     private int _loading;
