@@ -11,6 +11,7 @@ using PaperBot.Bot.Interactions;
 using PaperBot.Bot.Options;
 using PaperBot.Bot.Paging;
 using PaperBot.Bot.RateLimiting;
+using PaperBot.Bot.ReadingGroup;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
 using PaperBot.Bot.Trending;
@@ -36,6 +37,7 @@ public static class BotServiceCollectionExtensions
         services.AddBotTrending();
         services.AddBotCitations();
         services.AddBotUsage();
+        services.AddBotReadingGroup();
         return services;
     }
 
