@@ -32,7 +32,7 @@ public sealed class SessionReminderService(
                     logger.LogError(ex, "Reminder check failed; retrying at the next check");
                 }
 
-                await BackgroundWake.SleepAsync(reminders.DelayUntilNextCheck(), _wake, time, stoppingToken);
+                await BackgroundWake.SleepAsync(reminders.DelayUntilNextCheck(), _wake, time, reminders.AnyDue, stoppingToken);
             }
         }
         finally

@@ -26,12 +26,21 @@ public sealed class SessionReminders(
     /// <summary>A reminder later than this after its due time counts as a catch-up.</summary>
     public static readonly TimeSpan CatchUpGrace = TimeSpan.FromMinutes(5);
 
+    /// <summary>True when a reminder is due now and not yet claimed.</summary>
+    public bool AnyDue() => Due(time.GetUtcNow()).Any(s => reminders.Get(ReadingSession.KeyFor(s.EventId)) is null);
+
+    private IEnumerable<ReadingSession> Due(DateTimeOffset now)
+    {
+        var lead = sessions.Options.ReminderLead;
+        return sessions.All().Where(s => !s.Cancelled && now >= s.StartUtc - lead && now < s.EndUtc).OrderBy(s => s.StartUtc);
+    }
+
     public async Task<IReadOnlyList<ReadingReminder>> RunDueAsync(CancellationToken ct)
     {
         var done = new List<ReadingReminder>();
         var lead = sessions.Options.ReminderLead;
         var now = time.GetUtcNow();
-        foreach (var session in sessions.All().Where(s => !s.Cancelled && now >= s.StartUtc - lead && now < s.EndUtc).OrderBy(s => s.StartUtc))
+        foreach (var session in Due(now))
         {
             var key = ReadingSession.KeyFor(session.EventId);
             var due = session.StartUtc - lead;
