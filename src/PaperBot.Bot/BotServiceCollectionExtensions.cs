@@ -10,6 +10,7 @@ using PaperBot.Bot.Handlers;
 using PaperBot.Bot.Interactions;
 using PaperBot.Bot.Options;
 using PaperBot.Bot.Paging;
+using PaperBot.Bot.Polls;
 using PaperBot.Bot.RateLimiting;
 using PaperBot.Bot.ReadingGroup;
 using PaperBot.Bot.Settings;
@@ -38,6 +39,7 @@ public static class BotServiceCollectionExtensions
         services.AddBotCitations();
         services.AddBotUsage();
         services.AddBotReadingGroup();
+        services.AddBotPolls();
         return services;
     }
 

@@ -67,7 +67,7 @@ public sealed class ReadingSessions(
     /// <summary>Creates the event, the thread or forum post and its content, and stores the session.</summary>
     public async Task<ReadingSession> ScheduleAsync(ulong guildId, ulong userId, Paper paper, DateTimeOffset startUtc, TimeSpan duration, TimeZoneInfo zone, SessionPlace place, CancellationToken ct)
     {
-        var title = PaperText.Truncate(PaperText.OneLine(paper.Title), CreateScheduledEventRequest.NameMax - 2);
+        var title = PaperText.Truncate(PaperText.OneLine(paper.Title), CreateScheduledEventRequest.NameMax - 3); // "📖 " takes 3 UTF-16 units
         var url = PaperText.MainUrl(paper);
         var description = PaperText.Truncate(
             $"Reading group: {MarkdownText.Escape(PaperText.OneLine(paper.Title))}\n{url ?? "id " + paper.Id}\nPre-read and discussion questions are in the session's thread.",
