@@ -44,7 +44,7 @@ public sealed class ReadingGroupCommand(
             "readinggroup schedule" => await ScheduleAsync(context, guildId, cancellationToken),
             "readinggroup list" => await ListAsync(guildId, cancellationToken),
             "readinggroup cancel" => await CancelAsync(context, guildId, cancellationToken),
-            "readinggroup notes" => await notes.PostAsync(Find(context, guildId, "session", upcomingOnly: false), cancellationToken),
+            "readinggroup notes" => await notes.PostAsync(Find(context, guildId, "session", upcomingOnly: false), context.UserId, cancellationToken),
             var other => throw new CommandException($"Unknown command `{CommandContext.Sanitize(other)}`."),
         };
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using PaperBot.Bot.ReadingGroup;
 using PaperBot.Core.Persistence;
 using PaperBot.Testing.FakeDiscord;
+using PaperBot.Testing.FakeOpenAi;
 
 namespace PaperBot.Bot.Tests.EndToEnd;
 
@@ -17,9 +18,9 @@ public sealed class ReadingGroupEndToEndTests
     // 2026-12-01 10:00 UTC = 11:00 in Berlin (CET, UTC+1)
     internal static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
 
-    internal static async Task<BotHarness> HarnessAsync(FakeTimeProvider time)
+    internal static async Task<BotHarness> HarnessAsync(FakeTimeProvider time, bool llm = false)
     {
-        var h = await BotHarness.CreateAsync(time: time);
+        var h = await BotHarness.CreateAsync(llm: llm, time: time);
         h.Seed(BotTestPapers.All);
 
         // many sessions in one channel on a clock that moves only when the test says so: wide buckets
@@ -227,6 +228,32 @@ public sealed class ReadingGroupEndToEndTests
         Assert.StartsWith("**Upcoming reading sessions** (1)", after);
         Assert.Empty(h.Discord.Rest.Violations);
         Assert.All(h.Discord.Rest.RequestsTo("messages.create"), r => Assert.Equal("""{"parse":[]}""", r.Json!["allowed_mentions"]!.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task With_an_llm_the_notes_are_the_models_summary_of_the_members_messages_escaped()
+    {
+        var time = Clock();
+        await using var h = await HarnessAsync(time, llm: true);
+        h.OpenAi!.DefaultChatReply = FakeReply.Text("- Guidance trades diversity for fidelity [see](https://example.invalid) @everyone");
+        await using var bot = await h.StartBotAsync();
+        await RunAsync(h, "schedule", Schedule("2611.10003", "2026-12-01 12:00", "UTC"));
+        var session = bot.Services.GetRequiredService<ReadingSessions>().All().Single();
+        var carol = new FakeUser(700000000000000202, "carol", "Carol");
+        var m = h.Discord.Rest.AddUserMessage(session.ThreadId, "Guidance scale is the real knob here.", carol);
+        await h.Discord.Gateway.AddReactionAsync(session.ThreadId, m, "👍", FakeUser.Default);
+        h.Discord.Rest.AddUserMessage(session.ThreadId, "I disagree, the schedule matters more.", FakeUser.Default);
+
+        time.Advance(TimeSpan.FromHours(3));
+        await RunAsync(h, "notes", [], channelId: session.ThreadId);
+
+        var prompt = h.OpenAi.ChatRequests[^1].MessagesOf("user").Last();
+        Assert.Contains("[1] Guidance scale is the real knob here.", prompt);
+        Assert.Contains("[0] I disagree, the schedule matters more.", prompt);
+        var digest = Text(h.Discord.Rest.MessagesIn(session.ThreadId).Last());
+        Assert.StartsWith("📝 **Session notes: Diffusion Model Study 03: protein design** — summarized from 2 member messages\n", digest);
+        Assert.Contains(@"\[see\]\(https://example.invalid\)", digest); // no masked link from model output
+        Assert.Empty(h.Discord.Rest.Violations);
     }
 
     /// <summary>
