@@ -1,48 +1,28 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PaperBot.Bot.ReadingGroup;
 
 namespace PaperBot.Bot.Polls;
 
 /// <summary>Hosted service: on start (catch-up after downtime) and after each poll's expiry, announces polls whose result event was missed.</summary>
-public sealed class PollWatcherService(PaperPolls polls, TimeProvider time, ILogger<PollWatcherService> logger) : BackgroundService
+public sealed class PollWatcherService(PaperPolls polls, TimeProvider time, ILogger<PollWatcherService> logger) : DueCheckService(time, logger)
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    protected override string What => "Poll";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task RunDueAsync(CancellationToken ct) => polls.RunDueAsync(ct);
+
+    protected override TimeSpan DelayUntilNextCheck() => polls.DelayUntilNextCheck();
+
+    protected override bool AnyDue() => polls.AnyDue();
+
+    protected override void Watch(Action wake, bool subscribe)
     {
-        polls.Changed += Wake;
-        try
+        if (subscribe)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await polls.RunDueAsync(stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    logger.LogError(ex, "Poll check failed; retrying at the next check");
-                }
-
-                await BackgroundWake.SleepAsync(polls.DelayUntilNextCheck(), _wake, time, polls.AnyDue, stoppingToken);
-            }
+            polls.Changed += wake;
         }
-        finally
+        else
         {
-            polls.Changed -= Wake;
+            polls.Changed -= wake;
         }
-    }
-
-    private void Wake() => BackgroundWake.Signal(_wake);
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 }

@@ -1,51 +1,28 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace PaperBot.Bot.ReadingGroup;
 
-/// <summary>Hosted service: checks on start (catch-up after downtime), then wakes at each reminder's due time or when a session changes.</summary>
-public sealed class SessionReminderService(
-    SessionReminders reminders,
-    ReadingSessions sessions,
-    TimeProvider time,
-    ILogger<SessionReminderService> logger) : BackgroundService
+/// <summary>Hosted service: posts due reminders on start (catch-up after downtime), then at each reminder's due time or when a session changes.</summary>
+public sealed class SessionReminderService(SessionReminders reminders, ReadingSessions sessions, TimeProvider time, ILogger<SessionReminderService> logger)
+    : DueCheckService(time, logger)
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    protected override string What => "Reminder";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task RunDueAsync(CancellationToken ct) => reminders.RunDueAsync(ct);
+
+    protected override TimeSpan DelayUntilNextCheck() => reminders.DelayUntilNextCheck();
+
+    protected override bool AnyDue() => reminders.AnyDue();
+
+    protected override void Watch(Action wake, bool subscribe)
     {
-        sessions.Changed += Wake;
-        try
+        if (subscribe)
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await reminders.RunDueAsync(stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    logger.LogError(ex, "Reminder check failed; retrying at the next check");
-                }
-
-                await BackgroundWake.SleepAsync(reminders.DelayUntilNextCheck(), _wake, time, reminders.AnyDue, stoppingToken);
-            }
+            sessions.Changed += wake;
         }
-        finally
+        else
         {
-            sessions.Changed -= Wake;
+            sessions.Changed -= wake;
         }
-    }
-
-    private void Wake() => BackgroundWake.Signal(_wake);
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 }

@@ -54,27 +54,9 @@ public sealed partial class FakeRest
     /// <summary>A member's message stored in a channel (no MESSAGE_CREATE): for reading the discussion back with GET messages.</summary>
     public ulong AddUserMessage(ulong channelId, string content, FakeUser author)
     {
-        var id = _server.Snowflakes.Next();
-        _messages[id] = new JsonObject
-        {
-            ["id"] = Id(id),
-            ["type"] = 0,
-            ["content"] = content,
-            ["channel_id"] = Id(channelId),
-            ["author"] = author.ToJson(),
-            ["attachments"] = new JsonArray(),
-            ["embeds"] = new JsonArray(),
-            ["mentions"] = new JsonArray(),
-            ["mention_roles"] = new JsonArray(),
-            ["pinned"] = false,
-            ["mention_everyone"] = false,
-            ["tts"] = false,
-            ["timestamp"] = Now(),
-            ["edited_timestamp"] = null,
-            ["flags"] = 0,
-            ["components"] = new JsonArray(),
-        };
-        return id;
+        var msg = NewMessage(channelId, new JsonObject { ["content"] = content }, null);
+        msg["author"] = author.ToJson();
+        return ulong.Parse(msg["id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>A member votes for a poll answer: MESSAGE_POLL_VOTE_ADD is dispatched when the bot asked for GUILD_MESSAGE_POLLS.</summary>
