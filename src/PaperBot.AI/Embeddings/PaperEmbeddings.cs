@@ -168,6 +168,18 @@ public sealed class PaperEmbeddings(
                 known = _hashes.TryGetValue(p.Id, out var h) && h == hash;
             }
 
+            if (!known && records.Get(p.Id) is { } stored && stored.Model == key && stored.TextHash == hash)
+            {
+                // Embedded already by another process sharing the store (PostgreSQL): load it, do not embed again.
+                stored.AddTo(_index, p.Id);
+                lock (_hashes)
+                {
+                    _hashes[p.Id] = hash;
+                }
+
+                known = true;
+            }
+
             if (!known)
             {
                 todo.Add((p, text, hash));
