@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,7 +9,7 @@ namespace PaperBot.Storage.Postgres;
 /// <summary>
 /// Keeps this process's derived data (the local Lucene index, and the vectors through <see cref="PaperChangeSignal"/>)
 /// in step with papers written by any process: LISTENs on <see cref="PostgresPaperStore.Channel"/> over a dedicated
-/// connection and, on every NOTIFY (payload: the new revision), brings the index up to date from the store's change
+/// connection and, on every NOTIFY of its store (payload: store id and the new revision), brings the index up to date from the store's change
 /// feed (<see cref="ISearchIndexMaintenance.Synchronize"/>: ChangedSince/DeletedSince). On every (re)connect it reads
 /// the current revision first, so changes made while it was disconnected are caught up too; while it is disconnected,
 /// the store answers <see cref="IPaperStore.CurrentRevision"/> from the server, so a search never misses a change.
@@ -49,6 +48,7 @@ public sealed class PostgresChangeListener(
                 }
 
                 // Catch-up: whatever changed before LISTEN took effect (or while disconnected) is in the change feed.
+                _ = store.StoreId;
                 Connections++;
                 store.Observe(store.ReadRevision());
                 store.Followed = true;
@@ -92,7 +92,7 @@ public sealed class PostgresChangeListener(
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
-        if (long.TryParse(e.Payload, NumberStyles.Integer, CultureInfo.InvariantCulture, out var revision))
+        if (store.ParseAnnouncement(e.Payload) is { } revision)
         {
             store.Observe(revision);
             Interlocked.Exchange(ref _pending, revision);

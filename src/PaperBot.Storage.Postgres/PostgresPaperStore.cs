@@ -91,7 +91,7 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
     {
         using var conn = database.Open();
         using var tx = conn.BeginTransaction();
-        var (rev, count) = LockStore(conn, tx);
+        var (rev, count, storeId) = LockStore(conn, tx);
         var plan = PaperUpsertPlanner.Plan(incoming, mode, new Lookup(conn, tx));
         if (plan.IsEmpty)
         {
@@ -166,7 +166,7 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
         }
 
         batch.BatchCommands.Add(Command("UPDATE paperbot_store SET revision = $1, papers = $2", rev, count));
-        batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", Channel, rev.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", Channel, Announcement(storeId, rev)));
         batch.ExecuteNonQuery();
         tx.Commit();
         Observe(rev);
@@ -198,12 +198,29 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
     }
 
     /// <summary>Locks the store row for this transaction (serialising writers of every process); returns its revision and paper count.</summary>
-    private static (long Revision, long Papers) LockStore(NpgsqlConnection conn, NpgsqlTransaction tx)
+    private static (long Revision, long Papers, string StoreId) LockStore(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
-        using var cmd = new NpgsqlCommand("SELECT revision, papers FROM paperbot_store FOR UPDATE", conn, tx);
+        using var cmd = new NpgsqlCommand("SELECT revision, papers, store_id FROM paperbot_store FOR UPDATE", conn, tx);
         using var r = cmd.ExecuteReader();
         r.Read();
-        return (r.GetInt64(0), r.GetInt64(1));
+        return (r.GetInt64(0), r.GetInt64(1), r.GetString(2));
+    }
+
+    /// <summary>
+    /// The NOTIFY payload: "storeId:revision". Channels are per database, so stores in other schemas of the same
+    /// database hear it too: they ignore another store's revisions.
+    /// </summary>
+    internal static string Announcement(string storeId, long revision) =>
+        storeId + ":" + revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The revision of an announcement of this store; null for another store's or a malformed one.</summary>
+    internal long? ParseAnnouncement(string payload)
+    {
+        var colon = payload.LastIndexOf(':');
+        return colon > 0 && payload.AsSpan(0, colon).SequenceEqual(StoreId) &&
+               long.TryParse(payload.AsSpan(colon + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var rev)
+            ? rev
+            : null;
     }
 
     public Paper? Get(string id)
@@ -234,7 +251,7 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
         var found = database.Run(() =>
         {
             using var conn = database.Open();
-            return ReadPapers(conn, $"SELECT {Columns} FROM papers WHERE id = ANY($1)", wanted).ToDictionary(p => p.Id, StringComparer.Ordinal);
+            return ReadPapers(conn, $"SELECT {Columns} FROM papers WHERE id = ANY($1)", (object)wanted).ToDictionary(p => p.Id, StringComparer.Ordinal);
         });
         var result = new List<Paper>(wanted.Length);
         foreach (var id in wanted)
@@ -324,7 +341,7 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
         {
             using var conn = database.Open();
             using var tx = conn.BeginTransaction();
-            var (rev, count) = LockStore(conn, tx);
+            var (rev, count, storeId) = LockStore(conn, tx);
             string? key;
             using (var find = new NpgsqlCommand("DELETE FROM papers WHERE id = $1 RETURNING title_key", conn, tx))
             {
@@ -349,7 +366,7 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
             batch.BatchCommands.Add(Command(
                 "INSERT INTO paper_tombstones (id, revision, merged_into) VALUES ($1, $2, NULL) ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, merged_into = NULL", id, rev));
             batch.BatchCommands.Add(Command("UPDATE paperbot_store SET revision = $1, papers = $2", rev, count - 1));
-            batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", Channel, rev.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2)", Channel, Announcement(storeId, rev)));
             batch.ExecuteNonQuery();
             tx.Commit();
             Observe(rev);
