@@ -160,9 +160,13 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
             batch.BatchCommands.Add(del);
         }
 
-        foreach (var (key, titleIds) in plan.Titles)
+        if (plan.Titles.Count > 0)
         {
-            batch.BatchCommands.Add(TitleCommand(key, titleIds));
+            batch.BatchCommands.Add(TitleCommands(plan.Titles, out var removedTitles));
+            if (removedTitles is not null)
+            {
+                batch.BatchCommands.Add(removedTitles);
+            }
         }
 
         batch.BatchCommands.Add(Command("UPDATE paperbot_store SET revision = $1, papers = $2", rev, count));
@@ -173,16 +177,28 @@ public sealed class PostgresPaperStore(PostgresDatabase database, PaperLimits? l
         return plan.Result;
     }
 
-    private static NpgsqlBatchCommand TitleCommand(string key, List<string> ids)
+    /// <summary>
+    /// The title-map writes of a batch as two statements: the non-empty lists upserted (each list sent joined by the
+    /// unit separator, which no id contains: a text[][] must be rectangular), the emptied keys deleted.
+    /// </summary>
+    private static NpgsqlBatchCommand TitleCommands(IReadOnlyDictionary<string, List<string>> titles, out NpgsqlBatchCommand? removed)
     {
-        if (ids.Count == 0)
+        var kept = titles.Where(t => t.Value.Count > 0).ToList();
+        var gone = titles.Where(t => t.Value.Count == 0).Select(t => t.Key).ToArray();
+        removed = null;
+        if (gone.Length > 0)
         {
-            return Command("DELETE FROM paper_titles WHERE title_key = $1", key);
+            removed = new NpgsqlBatchCommand("DELETE FROM paper_titles WHERE title_key = ANY($1)");
+            removed.Parameters.Add(new NpgsqlParameter { Value = gone, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
 
-        var cmd = new NpgsqlBatchCommand("INSERT INTO paper_titles (title_key, ids) VALUES ($1, $2) ON CONFLICT (title_key) DO UPDATE SET ids = excluded.ids");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = key });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var cmd = new NpgsqlBatchCommand("""
+            INSERT INTO paper_titles (title_key, ids)
+            SELECT k, string_to_array(v, chr(31)) FROM unnest($1::text[], $2::text[]) AS t(k, v)
+            ON CONFLICT (title_key) DO UPDATE SET ids = excluded.ids
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = kept.Select(t => t.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = kept.Select(t => string.Join('\u001f', t.Value)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         return cmd;
     }
 

@@ -40,6 +40,14 @@ public sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult($"Storage:Provider '{Provider}' is not known: set it to 'litedb' (the default, one file) or 'postgres'.", [nameof(Provider)]);
         }
 
+        if (!IsPostgres && string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            yield return new ValidationResult(
+                "Storage:DatabasePath is not set: set Storage:DatabasePath in appsettings.json, " +
+                "or the PAPERBOT_Storage__DatabasePath environment variable, or pass --db PATH.",
+                [nameof(DatabasePath)]);
+        }
+
         if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
         {
             yield return new ValidationResult(
@@ -50,9 +58,7 @@ public sealed class StorageOptions : IValidatableObject
     }
 
     /// <summary>Path of the LiteDB file (created with its directory when missing).</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage =
-        "Storage:DatabasePath is not set: set Storage:DatabasePath in appsettings.json, " +
-        "or the PAPERBOT_Storage__DatabasePath environment variable, or pass --db PATH.")]
+    /// <remarks>Required with the litedb provider (see <see cref="Validate"/>).</remarks>
     public string DatabasePath { get; set; } = "";
 
     /// <summary>
