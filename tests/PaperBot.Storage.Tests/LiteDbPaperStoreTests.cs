@@ -2,6 +2,7 @@ using LiteDB;
 using PaperBot.Core.Papers;
 using PaperBot.Storage;
 using PaperBot.Testing;
+using static PaperBot.Testing.Storage.StoreContractTests;
 
 namespace PaperBot.Storage.Tests;
 
@@ -10,17 +11,6 @@ public sealed class LiteDbPaperStoreTests : IDisposable
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
-
-    private static Paper P(string arxiv, string title, int? upvotes = null, DateOnly? featured = null, DateOnly? published = null, string abs = "abstract") => new()
-    {
-        ArxivId = arxiv,
-        Title = title,
-        Abstract = abs,
-        Upvotes = upvotes,
-        FeaturedOn = featured,
-        Published = published,
-        Sources = ["test"],
-    };
 
     [Fact]
     public void Every_upsert_ends_at_a_sync_point_the_data_file_alone_holds_it()

@@ -26,7 +26,8 @@ public abstract class StoreContractTests
     /// </summary>
     protected abstract (IPaperStore Papers, IRecordStore<ContractRecord> Records) OpenAgain();
 
-    protected static Paper P(string arxiv, string title, int? upvotes = null, DateOnly? featured = null, DateOnly? published = null, string abs = "abstract") => new()
+    /// <summary>A test paper (also used by the provider-specific tests).</summary>
+    public static Paper P(string arxiv, string title, int? upvotes = null, DateOnly? featured = null, DateOnly? published = null, string abs = "abstract") => new()
     {
         ArxivId = arxiv,
         Title = title,
