@@ -24,7 +24,8 @@ public sealed class PaperEmbeddings(
     IOptions<EmbeddingsOptions> options,
     TokenBudget budget,
     SampleVectors sample,
-    ILogger<PaperEmbeddings> logger)
+    ILogger<PaperEmbeddings> logger,
+    PaperChangeSignal? changes = null)
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
@@ -169,6 +170,19 @@ public sealed class PaperEmbeddings(
             lock (_hashes)
             {
                 known = _hashes.TryGetValue(p.Id, out var h) && h == hash;
+            }
+
+            if (!known && changes is { Announcements: > 0 } && records.Get(p.Id) is { } stored && stored.Model == key && stored.TextHash == hash)
+            {
+                // Another process writes to this store (it announces its changes: PostgreSQL) and may have embedded
+                // the paper since the vectors were loaded: load its vector, do not embed again.
+                stored.AddTo(_index, p.Id);
+                lock (_hashes)
+                {
+                    _hashes[p.Id] = hash;
+                }
+
+                known = true;
             }
 
             if (!known)
