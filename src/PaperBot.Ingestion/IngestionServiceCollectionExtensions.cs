@@ -9,7 +9,7 @@ public static class IngestionServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the sample corpus loader, the ingestor, the live fetchers (HF daily papers, arXiv) with their named
-    /// HttpClient and Polly pipeline, and the "Ingestion" options. Needs AddPaperBotStorage for the store.
+    /// HttpClients and resilience pipelines (hf, arxiv), and the "Ingestion" options. Needs AddPaperBotStorage for the store.
     /// </summary>
     public static IServiceCollection AddPaperBotIngestion(this IServiceCollection services)
     {
@@ -19,9 +19,7 @@ public static class IngestionServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => IsHttpUrl(o.HfBaseUrl) && IsHttpUrl(o.ArxivBaseUrl), "Ingestion:HfBaseUrl and Ingestion:ArxivBaseUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
-        services.AddHttpClient(HttpResilience.HttpClientName, (sp, client) =>
-            HttpResilience.ConfigureClient(client, sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
-        services.AddIngestionHttpPipeline();
+        services.AddIngestionHttpClients();
         services.AddSingleton<ResilientHttpFetcher>();
         services.AddSingleton<HfDailyPapersFetcher>();
         services.AddSingleton<ArxivFetcher>();

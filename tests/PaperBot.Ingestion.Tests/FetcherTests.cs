@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PaperBot.Core.Http;
 using PaperBot.Core.Papers;
 using PaperBot.Ingestion.Fetching;
 using PaperBot.Storage;
