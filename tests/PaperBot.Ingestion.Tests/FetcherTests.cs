@@ -126,23 +126,6 @@ public sealed class FetcherTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Retry_After_parsing_handles_delta_date_and_past_dates()
-    {
-        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 12, 0, 0, TimeSpan.Zero));
-        using var delta = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
-        delta.Headers.TryAddWithoutValidation("Retry-After", "7");
-        Assert.Equal(TimeSpan.FromSeconds(7), HttpResilience.RetryAfter(delta, fake));
-        using var date = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        date.Headers.TryAddWithoutValidation("Retry-After", "Thu, 20 Aug 2026 12:01:30 GMT");
-        Assert.Equal(TimeSpan.FromSeconds(90), HttpResilience.RetryAfter(date, fake));
-        using var past = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        past.Headers.TryAddWithoutValidation("Retry-After", "Thu, 20 Aug 2026 11:00:00 GMT");
-        Assert.Equal(TimeSpan.Zero, HttpResilience.RetryAfter(past, fake));
-        using var none = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        Assert.Null(HttpResilience.RetryAfter(none, fake));
-    }
-
-    [Fact]
     public async Task Gives_up_with_a_clear_error_after_repeated_503()
     {
         _server.Enqueue(Enumerable.Repeat<FakeReply>(new FakeReply.Status(503), 4).ToArray());
