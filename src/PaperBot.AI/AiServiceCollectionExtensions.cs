@@ -17,6 +17,7 @@ using PaperBot.AI.Prompts;
 using PaperBot.AI.Resilience;
 using PaperBot.Core.Http;
 using PaperBot.Core.Search.Dense;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI;
 
@@ -46,6 +47,8 @@ public static class AiServiceCollectionExtensions
             .AddPaperBotResilience(AiResilience.LlmPipeline, sp =>
                 AiResilience.Settings(sp.GetRequiredService<IOptions<LlmOptions>>().Value.Resilience, LlmOptions.SectionName));
 
+        services.AddMetrics();
+        services.TryAddSingleton<AiMetrics>();
         services.TryAddSingleton<PromptLibrary>();
         services.TryAddSingleton<TokenCounter>();
         services.TryAddSingleton<ConversationMemory>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaperBot.Ingestion.Fetching;
+using PaperBot.Ingestion.Telemetry;
 
 namespace PaperBot.Ingestion;
 
@@ -24,6 +25,8 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<HfDailyPapersFetcher>();
         services.AddSingleton<ArxivFetcher>();
         services.AddSingleton<SampleCorpusLoader>();
+        services.AddMetrics();
+        services.TryAddSingleton<IngestionMetrics>();
         services.AddSingleton<PaperIngestor>();
         return services;
     }

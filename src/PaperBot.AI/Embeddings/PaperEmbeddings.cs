@@ -7,6 +7,7 @@ using PaperBot.AI.Embeddings.Sample;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Core.Progress;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI.Embeddings;
 
@@ -24,7 +25,8 @@ public sealed class PaperEmbeddings(
     IOptions<EmbeddingsOptions> options,
     TokenBudget budget,
     SampleVectors sample,
-    ILogger<PaperEmbeddings> logger)
+    ILogger<PaperEmbeddings> logger,
+    AiMetrics? metrics = null)
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
@@ -200,6 +202,7 @@ public sealed class PaperEmbeddings(
             if (rest.Count > 0)
             {
                 var vectors = await generator.GenerateAsync(rest.Select(x => x.Text), cancellationToken: ct).ConfigureAwait(false);
+                metrics?.Embedded("documents", rest.Count);
                 RecordUsage(vectors);
                 for (var i = 0; i < rest.Count; i++)
                 {
@@ -283,6 +286,7 @@ public sealed class PaperEmbeddings(
     public async Task<float[]> EmbedQueryAsync(string text, CancellationToken ct)
     {
         var e = await generator.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
+        metrics?.Embedded("query", 1);
         RecordUsage(e);
         var v = e[0].Vector.ToArray();
         var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);

@@ -5,6 +5,8 @@ using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
 
+using PaperBot.Discord.Telemetry;
+
 namespace PaperBot.Discord.Interactions;
 
 /// <summary>The interaction can no longer be answered through its token (past 15 minutes, or Discord answered 10062/50027/10015).</summary>
@@ -34,8 +36,11 @@ public sealed class InteractionContext
     private volatile bool _tokenDead;
     private bool _lateNoticeSent;
 
-    public InteractionContext(Interaction interaction, IDiscordRestClient rest, CancellationToken cancellationToken, TimeProvider? time = null, ILogger? logger = null)
+    private readonly DiscordMetrics? _metrics;
+
+    public InteractionContext(Interaction interaction, IDiscordRestClient rest, CancellationToken cancellationToken, TimeProvider? time = null, ILogger? logger = null, DiscordMetrics? metrics = null)
     {
+        _metrics = metrics;
         Interaction = interaction;
         Rest = rest;
         CancellationToken = cancellationToken;
@@ -300,5 +305,7 @@ public sealed class InteractionContext
         {
             throw new InvalidOperationException("This interaction was already answered; use EditResponseAsync or FollowupAsync.");
         }
+
+        _metrics?.FirstResponse(Interaction.Type, _time.GetUtcNow() - ReceivedAt);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using PaperBot.Discord.Gateway;
+using PaperBot.Discord.Models;
 
 namespace PaperBot.Discord.Telemetry;
 
@@ -18,6 +19,8 @@ public sealed class DiscordMetrics
     private readonly Counter<long> _resumes;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _interactions;
+    private readonly Histogram<double> _firstResponse;
 
     public DiscordMetrics(IMeterFactory meters)
     {
@@ -27,6 +30,9 @@ public sealed class DiscordMetrics
         _reconnects = _meter.CreateCounter<long>("paperbot.discord.gateway.reconnects", "{reconnect}", "Gateway connections opened after the first");
         _resumes = _meter.CreateCounter<long>("paperbot.discord.gateway.resumes", "{resume}", "Sessions resumed (RESUMED received)");
         _requests = _meter.CreateCounter<long>("paperbot.discord.rest.requests", "{request}", "REST requests answered, by method and status code");
+        _interactions = _meter.CreateCounter<long>("paperbot.discord.interactions", "{interaction}", "Interactions received, by type (command, autocomplete, component, modal)");
+        _firstResponse = _meter.CreateHistogram<double>("paperbot.discord.interaction.first_response", "s", "Time from receiving an interaction to its first callback (reply, deferral, autocomplete)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5] });
         _rateLimited = _meter.CreateCounter<long>("paperbot.discord.rest.rate_limited", "{response}", "429 responses, by scope (bucket, global, shared)");
     }
 
@@ -55,6 +61,21 @@ public sealed class DiscordMetrics
 
     public void RestResponse(HttpMethod method, int status) =>
         _requests.Add(1, new KeyValuePair<string, object?>("method", method.Method), new KeyValuePair<string, object?>("status", status));
+
+    public void Interaction(InteractionType type) => _interactions.Add(1, new KeyValuePair<string, object?>("type", TypeName(type)));
+
+    public void FirstResponse(InteractionType type, TimeSpan elapsed) =>
+        _firstResponse.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("type", TypeName(type)));
+
+    private static string TypeName(InteractionType type) => type switch
+    {
+        InteractionType.ApplicationCommand => "command",
+        InteractionType.ApplicationCommandAutocomplete => "autocomplete",
+        InteractionType.MessageComponent => "component",
+        InteractionType.ModalSubmit => "modal",
+        InteractionType.Ping => "ping",
+        _ => "other",
+    };
 
     public void RateLimited(string scope) => _rateLimited.Add(1, new KeyValuePair<string, object?>("scope", scope));
 }
