@@ -5,6 +5,7 @@ using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
 using PaperBot.Storage.Sharing;
+using PaperBot.Telemetry;
 
 namespace PaperBot.Hosting;
 
@@ -13,6 +14,7 @@ public static class ModuleRegistration
 {
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
     {
+        services.AddPaperBotTelemetry(); // first: its endpoint starts before the gateway
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
