@@ -9,7 +9,7 @@ namespace PaperBot.Bot.Feed;
 
 /// <summary>
 /// One feed pass: fetches the HF daily papers of today and <see cref="FeedOptions.LookBackDays"/> earlier days (UTC)
-/// through the ingestion fetcher (its named Polly pipeline does the retries) and upserts them. A day that fails is
+/// through the ingestion fetcher (its "hf" resilience pipeline does the retries) and upserts them. A day that fails is
 /// reported and skipped; the others are still stored. Upserts merge, so a re-fetch only raises upvotes.
 /// </summary>
 public sealed class PaperFeed(HfDailyPapersFetcher fetcher, IPaperStore store, TimeProvider time, IOptions<FeedOptions> options, ILogger<PaperFeed> logger, BotMetrics? metrics = null)

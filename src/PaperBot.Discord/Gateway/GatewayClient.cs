@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
-
 using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Gateway;

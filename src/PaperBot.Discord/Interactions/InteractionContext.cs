@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
-
 using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Interactions;

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.Discord.Models;
-
 using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Rest;
