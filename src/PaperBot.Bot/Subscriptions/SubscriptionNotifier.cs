@@ -5,6 +5,7 @@ using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Rest;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Subscriptions;
 
@@ -17,7 +18,8 @@ public sealed class SubscriptionNotifier(
     IPaperStore papers,
     IDiscordRestClient rest,
     TimeProvider time,
-    ILogger<SubscriptionNotifier> logger)
+    ILogger<SubscriptionNotifier> logger,
+    BotMetrics? metrics = null)
 {
     public const int MaxPapersPerDm = 10;
     private const int RememberedIds = 500;
@@ -56,6 +58,7 @@ public sealed class SubscriptionNotifier(
             catch (DiscordRestException ex)
             {
                 // e.g. the user closed DMs (403): try again tomorrow, nothing is marked as sent
+                metrics?.SubscriptionDm(sent: false);
                 logger.LogWarning("Could not DM subscriber {User}: {Status}", sub.UserId, (int)ex.StatusCode);
                 continue;
             }
@@ -64,6 +67,7 @@ public sealed class SubscriptionNotifier(
             sub.LastNotifiedDate = today;
             sub.NotifiedIds = sub.NotifiedIds.Concat(matches.Select(p => p.Id)).TakeLast(RememberedIds).ToList();
             subscriptions.Put(key, sub);
+            metrics?.SubscriptionDm(sent: true);
             sent++;
         }
 

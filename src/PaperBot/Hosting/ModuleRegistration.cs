@@ -8,6 +8,7 @@ using PaperBot.Ingestion;
 using PaperBot.Storage;
 using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
+using PaperBot.Telemetry;
 
 namespace PaperBot.Hosting;
 
@@ -16,6 +17,7 @@ public static class ModuleRegistration
 {
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPaperBotTelemetry(); // first: its endpoint starts before the gateway
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
