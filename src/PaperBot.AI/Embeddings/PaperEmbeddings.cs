@@ -32,8 +32,12 @@ public sealed class PaperEmbeddings(
     /// <summary>The progress stage name of a backfill.</summary>
     public const string ProgressStage = "embedding papers";
 
+    /// <summary>Recent query vectors kept (the cache is dropped whole when full).</summary>
+    public const int QueryCacheSize = 256;
+
     private readonly SemaphoreSlim _backfill = new(1, 1);
     private readonly Lock _loadGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _queries = new(StringComparer.Ordinal);
     private readonly VectorIndex _index = new();
     private readonly Dictionary<string, string> _hashes = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
@@ -282,6 +286,12 @@ public sealed class PaperEmbeddings(
     /// <summary>The query's unit vector.</summary>
     public async Task<float[]> EmbedQueryAsync(string text, CancellationToken ct)
     {
+        // One answer embeds the same question for retrieval and for the relevance gate's sentence evidence.
+        if (_queries.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
         var e = await generator.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
         RecordUsage(e);
         var v = e[0].Vector.ToArray();
@@ -291,6 +301,12 @@ public sealed class PaperEmbeddings(
             System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
         }
 
+        if (_queries.Count >= QueryCacheSize)
+        {
+            _queries.Clear();
+        }
+
+        _queries[text] = v;
         return v;
     }
 
