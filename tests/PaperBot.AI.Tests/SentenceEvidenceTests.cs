@@ -17,7 +17,7 @@ public sealed class SentenceEvidenceTests : IClassFixture<LocalEmbeddingTests.Mo
     public async Task The_sentence_that_means_what_the_question_asks_scores_highest_whatever_its_words()
     {
         var evidence = new SentenceEvidence(_generator);
-        var p = Paper("p1", "Depth from stereo", "Depth estimation matters for robots. We propose a self-supervised network that predicts disparity from rectified stereo image pairs without ground-truth depth. Our code is public.");
+        var p = Paper("p1", "Depth from stereo", "The field has many open problems. We propose a self-supervised network that predicts disparity from rectified stereo image pairs without ground-truth depth. Code is released under an open licence.");
         var q = await evidence.QuestionVectorAsync("working out how far away things are from two side-by-side cameras, trained without measured distances", default);
 
         var sims = await evidence.SimilaritiesAsync(q!, p);
