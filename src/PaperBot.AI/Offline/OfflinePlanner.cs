@@ -179,7 +179,8 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
         }
 
         var result = new Dictionary<string, IReadOnlyList<double>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var p in papers.Take(Options.MaxPapers))
+        // The first paper gives up to four sentences; the others one each, where words alone choose well enough.
+        foreach (var p in papers.Take(1))
         {
             result[p.Id] = await evidence.SimilaritiesAsync(vector, p, ct);
         }

@@ -73,7 +73,10 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
                 (h.Relevance >= o.MinSupportedRelevance && lexicalPass.Contains(h.Paper.Id));
             // With the local model: a hit also passes (and the stand-out margin, which lets weak lists through, is
             // not used) when its best sentence means what the question asks (AnswerEvidenceModel).
-            var answers = await AnswerProbabilitiesAsync(question, hits, ct).ConfigureAwait(false);
+            // Only when no hit passes on relevance or words alone: embedding sentences is the costly part of an answer.
+            var answers = calibrated.Any(h => h.Relevance >= o.MinRelevance || (h.Relevance >= o.MinSupportedRelevance && lexicalPass.Contains(h.Paper.Id)))
+                ? null
+                : await AnswerProbabilitiesAsync(question, hits, ct).ConfigureAwait(false);
             if (answers is not null)
             {
                 clearlyAhead = false;
