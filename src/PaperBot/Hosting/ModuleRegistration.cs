@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PaperBot.AI;
 using PaperBot.Bot;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Storage;
+using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
 
 namespace PaperBot.Hosting;
@@ -11,14 +14,23 @@ namespace PaperBot.Hosting;
 /// <summary>Every feature module registers itself here through its own AddXxx extension (one line each).</summary>
 public static class ModuleRegistration
 {
-    public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
+    public static IServiceCollection AddPaperBotModules(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
-        services.AddPaperBotStorageSharing();
+        if (StorageOptions.UsesPostgres(configuration))
+        {
+            // Storage:Provider=postgres: the shared server replaces the LiteDB file (and the file sharing between processes).
+            services.AddPaperBotPostgresStorage(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString ?? "");
+        }
+        else
+        {
+            services.AddPaperBotStorageSharing();
+        }
+
         services.AddSingleton<PaperBot.Operations.DataOperations>();
         services.AddRunStatus();
         return services;
