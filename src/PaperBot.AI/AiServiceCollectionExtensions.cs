@@ -55,6 +55,7 @@ public static class AiServiceCollectionExtensions
         services.TryAddSingleton<TokenBudget>();
         services.TryAddSingleton<ExtractiveEngine>();
         services.TryAddSingleton<CorpusStats>();
+        services.TryAddSingleton(sp => new SentenceEvidence(sp, sp.GetRequiredService<IOptions<EmbeddingsOptions>>()));
         services.TryAddSingleton<RelevanceGate>();
         services.TryAddSingleton<OfflinePlanner>();
         services.TryAddSingleton<ChatBackend>();

@@ -348,7 +348,7 @@ public sealed class PaperAssistant(
 
         if (turn.StoppedBecause is { } stop)
         {
-            var fromRetrieved = offline.AnswerFromPapers(question, log.Papers);
+            var fromRetrieved = await offline.AnswerFromPapersAsync(question, log.Papers, ct).ConfigureAwait(false);
             return fromRetrieved with
             {
                 Usage = used,

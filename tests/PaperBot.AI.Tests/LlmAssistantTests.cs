@@ -254,6 +254,15 @@ public sealed class LlmAssistantTests : IAsyncLifetime
         using var sp = AiTestHost.Build(Config(_server,
             ("Llm:Resilience:AttemptTimeout", "00:00:00.200"), ("Llm:Resilience:TotalTimeout", "00:00:00.500"), ("Llm:Resilience:MaxRetries", "5")));
         _server.DefaultChatReply = FakeReply.Slow(TimeSpan.FromSeconds(5), FakeReply.Text("late"));
+        // The bound is about the LLM wait, not the offline answer's model work: the local model loads once per process
+        // and embeds each paper's sentences once (seconds on a busy machine), so both are done before timing.
+        var evidence = sp.GetRequiredService<PaperBot.AI.Offline.SentenceEvidence>();
+        var vector = await evidence.QuestionVectorAsync("speculative decoding", default);
+        foreach (var p in sp.GetRequiredService<PaperBot.Core.Papers.IPaperStore>().All())
+        {
+            await evidence.BestAsync(vector!, p);
+        }
+
         var sw = Stopwatch.StartNew();
         var a = await sp.GetRequiredService<IPaperAssistant>().AskAsync(Ask("speculative decoding"));
         Assert.True(a.UsedFallback);

@@ -83,6 +83,21 @@ public sealed class SampleCorpusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sentence_evidence_cites_a_paper_asked_about_in_lay_words_and_not_one_that_only_shares_words()
+    {
+        // The answering sentence says "encoder" and "decoder"; the question says "the main network" and "the part that
+        // predicts the hidden words". Without sentence evidence the gate cited nothing here.
+        var lay = await _host.Assistant.AskAsync(Ask("can you make a BERT better just by beefing up the part that predicts the hidden words during pretraining, while leaving the main network untouched?", "c:lay"));
+        Assert.False(lay.NothingFound, lay.Markdown);
+        Assert.StartsWith("DrBERT", lay.Citations[0].Title);
+
+        // Shares words with an abstract and stood out among weak hits (the margin rule cited it); no sentence means it.
+        var off = await _host.Assistant.AskAsync(Ask("what are the symptoms of vitamin D deficiency in adults?", "c:off"));
+        Assert.True(off.NothingFound, off.Markdown);
+        Assert.Empty(off.Citations);
+    }
+
+    [Fact]
     public async Task Nothing_relevant_in_the_corpus_is_said_plainly()
     {
         var a = await _host.Assistant.AskAsync(Ask("sourdough bread fermentation recipes"));

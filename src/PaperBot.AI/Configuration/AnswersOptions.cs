@@ -34,6 +34,13 @@ public sealed class AnswersOptions
     [Range(0.0, 1.0, ErrorMessage = "Answers:MinLexicalFairRelevance must be between 0 and 1")]
     public double MinLexicalFairRelevance { get; set; } = 0.25;
 
+    /// <summary>
+    /// With the local embedding model: a hit also passes when the answer-evidence model (retrieval's relevance and the
+    /// question's cosine with the paper's closest abstract sentence) gives it at least this probability.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Answers:MinAnswerProbability must be between 0 and 1")]
+    public double MinAnswerProbability { get; set; } = 0.7;
+
     /// <summary>Papers in one offline answer.</summary>
     [Range(1, 10, ErrorMessage = "Answers:MaxPapers must be between 1 and 10")]
     public int MaxPapers { get; set; } = 3;

@@ -35,8 +35,12 @@ public sealed class PaperEmbeddings(
     /// <summary>The progress stage name of a backfill.</summary>
     public const string ProgressStage = "embedding papers";
 
+    /// <summary>Recent query vectors kept (the cache is dropped whole when full).</summary>
+    public const int QueryCacheSize = 256;
+
     private readonly SemaphoreSlim _backfill = new(1, 1);
     private readonly Lock _loadGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _queries = new(StringComparer.Ordinal);
     private readonly VectorIndex _index = new(options.Value.AnnMinVectors > 0 ? options.Value.AnnMinVectors : int.MaxValue)
     {
         AnnProbeFraction = options.Value.AnnProbeFraction,
@@ -302,6 +306,12 @@ public sealed class PaperEmbeddings(
     /// <summary>The query's unit vector.</summary>
     public async Task<float[]> EmbedQueryAsync(string text, CancellationToken ct)
     {
+        // One answer embeds the same question for retrieval and for the relevance gate's sentence evidence.
+        if (_queries.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
         var e = await generator.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
         metrics?.Embedded("query", 1);
         RecordUsage(e);
@@ -312,6 +322,12 @@ public sealed class PaperEmbeddings(
             System.Numerics.Tensors.TensorPrimitives.Divide(v, norm, v);
         }
 
+        if (_queries.Count >= QueryCacheSize)
+        {
+            _queries.Clear();
+        }
+
+        _queries[text] = v;
         return v;
     }
 

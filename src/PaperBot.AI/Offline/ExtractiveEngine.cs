@@ -31,7 +31,7 @@ public sealed partial class ExtractiveEngine
     /// The evidence-first answer from <paramref name="papers"/> (already judged relevant, in rank order), or null
     /// when there is nothing to say.
     /// </summary>
-    public ExtractiveText? Answer(string question, IReadOnlyList<Paper> papers, CorpusStats.Snapshot stats, string? lead = null)
+    public ExtractiveText? Answer(string question, IReadOnlyList<Paper> papers, CorpusStats.Snapshot stats, string? lead = null, IReadOnlyDictionary<string, IReadOnlyList<double>>? semantic = null)
     {
         if (papers.Count == 0)
         {
@@ -44,7 +44,7 @@ public sealed partial class ExtractiveEngine
         for (var r = 0; r < papers.Count && lines.Count < MaxAnswerPapers; r++)
         {
             var p = papers[r];
-            var ranked = Rank(question, p, stats, need);
+            var ranked = Rank(question, p, stats, need, semantic?.GetValueOrDefault(p.Id));
             var picked = new List<Scored>();
             if (ranked.Count > 0)
             {
@@ -92,8 +92,15 @@ public sealed partial class ExtractiveEngine
     [System.Text.RegularExpressions.GeneratedRegex(@"^(the|this|these|it|its|they|their|such|both|each|here|specifically|concretely|more\s+specifically|in\s+particular)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex ContinuationStart();
 
-    /// <summary>The paper's abstract sentences, best answer to the question first.</summary>
-    public static List<Scored> Rank(string question, Paper paper, CorpusStats.Snapshot stats, NeedKind? need = null)
+    /// <summary>Weight of a sentence's cosine with the question (<see cref="SentenceEvidence"/>) in its score.</summary>
+    public const double SemanticWeight = 0.3;
+
+    /// <summary>
+    /// The paper's abstract sentences, best answer to the question first: the share of the question's rare vocabulary
+    /// a sentence carries, how well it fits the question's need, and (when given, one per sentence) its cosine with
+    /// the question, which finds the answering sentence when the question words it differently.
+    /// </summary>
+    public static List<Scored> Rank(string question, Paper paper, CorpusStats.Snapshot stats, NeedKind? need = null, IReadOnlyList<double>? semantic = null)
     {
         var n = need ?? QuestionNeed.Of(question);
         var q = TextAnalysis.Terms(question).Distinct().ToList();
@@ -108,6 +115,11 @@ public sealed partial class ExtractiveEngine
             var terms = analysed.SentenceTerms[i];
             var coverage = total <= 0 ? 0 : q.Where(terms.Contains).Sum(t => weights[t]) / total;
             var score = coverage + (n == NeedKind.Number ? 0.5 : 0.15) * SentenceCues.Fit(s, n);
+            if (semantic is not null && i < semantic.Count)
+            {
+                score += SemanticWeight * semantic[i];
+            }
+
             if (SentenceCues.IsBackground(s))
             {
                 score *= 0.5;

@@ -16,7 +16,7 @@ namespace PaperBot.AI.Offline;
 /// gate over what they return, a premise check, and extractive text. Everything it says is grounded in retrieved
 /// abstracts; when nothing retrieved is relevant enough it says so and cites nothing.
 /// </summary>
-public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, RelevanceGate gate, IOptions<AnswersOptions> options)
+public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins plugins, CorpusStats corpus, RelevanceGate gate, SentenceEvidence evidence, IOptions<AnswersOptions> options)
 {
     /// <summary>Hits examined per search (the gate then keeps the relevant ones).</summary>
     public const int Candidates = 8;
@@ -105,7 +105,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
                 {
                     // A follow-up about papers from the previous turn ("what data does the second one use?").
                     var refPapers = plugins.Resolve(kernel, targets);
-                    if (engine.Answer(question, refPapers, stats) is { } fromRefs)
+                    if (engine.Answer(question, refPapers, stats, semantic: await SemanticAsync(question, refPapers, ct)) is { } fromRefs)
                     {
                         return Render(fromRefs);
                     }
@@ -117,11 +117,11 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
     }
 
     /// <summary>The extractive answer from papers already retrieved (e.g. by the model before its tool loop was ended).</summary>
-    public AssistantAnswer AnswerFromPapers(string question, IReadOnlyList<Paper> papers)
+    public async Task<AssistantAnswer> AnswerFromPapersAsync(string question, IReadOnlyList<Paper> papers, CancellationToken ct)
     {
         var stats = corpus.Current;
-        var relevant = gate.Relevant(question, papers.Select(p => new SearchHit(p, 0, "")).ToList(), stats).Select(r => r.Paper).ToList();
-        return relevant.Count > 0 && engine.Answer(question, relevant, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
+        var relevant = (await gate.RelevantAsync(question, papers.Select(p => new SearchHit(p, 0, "")).ToList(), stats, ct: ct)).Select(r => r.Paper).ToList();
+        return relevant.Count > 0 && engine.Answer(question, relevant, stats, semantic: await SemanticAsync(question, relevant, ct)) is { } text ? Render(text) : Nothing(NothingFoundText(question));
     }
 
     private async Task<AssistantAnswer> AnswerFromSearchAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct)
@@ -167,14 +167,32 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
             return new AssistantAnswer { Markdown = md, Citations = citations.Citations, Backend = "offline", PremiseUnsupported = true };
         }
 
-        return engine.Answer(question, papers, stats) is { } text ? Render(text) : Nothing(NothingFoundText(question));
+        return engine.Answer(question, papers, stats, semantic: await SemanticAsync(question, papers, ct)) is { } text ? Render(text) : Nothing(NothingFoundText(question));
+    }
+
+    /// <summary>Each paper's sentence cosines with the question (null without the local model).</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<double>>?> SemanticAsync(string question, IReadOnlyList<Paper> papers, CancellationToken ct)
+    {
+        if (await evidence.QuestionVectorAsync(question, ct) is not { } vector)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, IReadOnlyList<double>>(StringComparer.OrdinalIgnoreCase);
+        // The first paper gives up to four sentences; the others one each, where words alone choose well enough.
+        foreach (var p in papers.Take(1))
+        {
+            result[p.Id] = await evidence.SimilaritiesAsync(vector, p, ct);
+        }
+
+        return result;
     }
 
     /// <summary>The hits of a search for the question's words that pass the relevance gate, best first.</summary>
     private async Task<List<Paper>> RelevantAsync(string question, Microsoft.SemanticKernel.Kernel kernel, CorpusStats.Snapshot stats, CancellationToken ct, bool several = false)
     {
         var hits = await SearchAsync(question, kernel, ct);
-        return gate.Relevant(question, hits, stats, several).Select(r => r.Paper).ToList();
+        return (await gate.RelevantAsync(question, hits, stats, several, ct)).Select(r => r.Paper).ToList();
     }
 
     /// <summary>The calibrated relevance retrieval gave the hit, or else the lexical relevance.</summary>
@@ -201,7 +219,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
             // The side's own search ranks best; among its first hits (and the gate's picks) the one that also fits
             // the whole question wins, and it needs the side's words or the gate to back it.
             var hits = await SearchAsync(side, kernel, ct);
-            var passing = gate.Relevant(side, hits, stats, several: true).Select(r => r.Paper.Id).ToHashSet();
+            var passing = (await gate.RelevantAsync(side, hits, stats, several: true, ct)).Select(r => r.Paper.Id).ToHashSet();
             var pick = hits.Take(3).Concat(hits.Where(h => passing.Contains(h.Paper.Id)))
                 .Where(h => !chosen.Any(c => c.Id == h.Paper.Id))
                 .Select(h => (h.Paper, Side: ExtractiveEngine.LexicalRelevance(side, h.Paper, stats), Whole: ExtractiveEngine.LexicalRelevance(question, h.Paper, stats), Passing: passing.Contains(h.Paper.Id)))
@@ -219,7 +237,7 @@ public sealed partial class OfflinePlanner(ExtractiveEngine engine, PaperPlugins
             return chosen;
         }
 
-        var relevant = gate.Relevant(question, whole, stats, several: true).Select(r => r.Paper);
+        var relevant = (await gate.RelevantAsync(question, whole, stats, several: true, ct)).Select(r => r.Paper);
         return chosen.Concat(relevant).DistinctBy(p => p.Id).Take(2).ToList();
     }
 

@@ -17,10 +17,13 @@ namespace PaperBot.AI.Offline;
 /// BM25 always returns something, and a flat list of weak matches ("best", "model", "recipe") means nothing answers.
 /// Papers after the best one must be nearly as relevant as it.
 /// </summary>
-public sealed class RelevanceGate(IOptions<AnswersOptions> options)
+public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvidence evidence)
 {
     /// <summary>A fair lexical match must be this many times the next hits' best.</summary>
     public const double LexicalMargin = 1.5;
+
+    /// <summary>Hits whose sentences are compared with the question (the cost is one model run per uncached paper).</summary>
+    public const int EvidenceWindow = 3;
 
     /// <summary>Hits after the first that the margin compares against.</summary>
     public const int MarginWindow = 4;
@@ -47,7 +50,7 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
         return ids;
     }
 
-    public IReadOnlyList<(Paper Paper, double Relevance)> Relevant(string question, IReadOnlyList<SearchHit> hits, CorpusStats.Snapshot stats, bool several = false)
+    public async Task<IReadOnlyList<(Paper Paper, double Relevance)>> RelevantAsync(string question, IReadOnlyList<SearchHit> hits, CorpusStats.Snapshot stats, bool several = false, CancellationToken ct = default)
     {
         var o = options.Value;
         if (hits.Count == 0)
@@ -68,14 +71,27 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
                 h.Relevance >= o.MinRelevance ||
                 (clearlyAhead && h.Paper.Id == top.Paper.Id) ||
                 (h.Relevance >= o.MinSupportedRelevance && lexicalPass.Contains(h.Paper.Id));
-            var first = calibrated.FirstOrDefault(Passes);
+            // With the local model: a hit also passes (and the stand-out margin, which lets weak lists through, is
+            // not used) when its best sentence means what the question asks (AnswerEvidenceModel).
+            // Only when no hit passes on relevance or words alone: embedding sentences is the costly part of an answer.
+            var answers = calibrated.Any(h => h.Relevance >= o.MinRelevance || (h.Relevance >= o.MinSupportedRelevance && lexicalPass.Contains(h.Paper.Id)))
+                ? null
+                : await AnswerProbabilitiesAsync(question, hits, ct).ConfigureAwait(false);
+            if (answers is not null)
+            {
+                clearlyAhead = false;
+            }
+
+            bool PassesWithEvidence((Paper Paper, double Relevance, double Words) h) =>
+                Passes(h) || (answers is not null && answers.TryGetValue(h.Paper.Id, out var p) && p >= o.MinAnswerProbability);
+            var first = calibrated.FirstOrDefault(PassesWithEvidence);
             if (first.Paper is null)
             {
                 return [];
             }
 
             return new[] { (first.Paper, first.Relevance) }
-                .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && Passes(h) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
+                .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && PassesWithEvidence(h) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
                 .Take(o.MaxPapers).ToList();
         }
 
@@ -91,5 +107,26 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options)
         // In retrieval order (its ranking saw more than these words), those nearly as relevant as the best.
         var floor = Math.Max(several ? 0.5 * best.h.Relevance : 0.6 * best.h.Relevance, o.MinLexicalFairRelevance);
         return lexical.Where(h => h.Relevance >= floor).Take(o.MaxPapers).ToList();
+    }
+
+    /// <summary>
+    /// <see cref="AnswerEvidenceModel"/>'s probability for each of the first <see cref="EvidenceWindow"/> hits, or null
+    /// without sentence evidence (no local model, or no calibrated relevance).
+    /// </summary>
+    private async Task<Dictionary<string, double>?> AnswerProbabilitiesAsync(string question, IReadOnlyList<SearchHit> hits, CancellationToken ct)
+    {
+        if (!evidence.IsAvailable || await evidence.QuestionVectorAsync(question, ct).ConfigureAwait(false) is not { } vector)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var h in hits.Take(EvidenceWindow))
+        {
+            var best = await evidence.BestAsync(vector, h.Paper, ct).ConfigureAwait(false);
+            result[h.Paper.Id] = AnswerEvidenceModel.Probability(h.Relevance ?? 0, best);
+        }
+
+        return result;
     }
 }

@@ -29,7 +29,7 @@ public static class CliVerbs
         RepairCommand.Define(),
         MigrateCommand.Define(),
         CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalQuestionsCommand.Define(), EvalAnswersCommand.Define()),
-        CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define()),
+        CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define(), BenchAskCommand.Define()),
         RunCommand.Define(),
         CompletionCommand.Define(),
     ];
