@@ -67,6 +67,7 @@ public static class BotServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<DiscordOptions>();
         services.AddOptions<ScalingOptions>().BindConfiguration(ScalingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<BotProcessRole>();
         services.TryAddSingleton<ShardOwnership>();
         services.TryAddSingleton<WorkerIdentity>();
         services.TryAddSingleton<WorkClaims>();

@@ -10,7 +10,7 @@ namespace PaperBot.Bot.Scaling;
 /// (the paper feed, signal clean-up) runs on shard 0. Without sharding this process owns everything. Every scheduled job
 /// in PaperBot.Bot asks this one service; exactly-once across processes is still enforced by <see cref="WorkClaims"/>.
 /// </summary>
-public sealed class ShardOwnership(IOptions<DiscordOptions> options)
+public sealed class ShardOwnership(IOptions<DiscordOptions> options, BotProcessRole? role = null)
 {
     public int ShardId => options.Value.ShardId ?? 0;
 
@@ -19,11 +19,14 @@ public sealed class ShardOwnership(IOptions<DiscordOptions> options)
     /// <summary>Discord's shard formula.</summary>
     public static int ShardFor(ulong snowflake, int shardCount) => (int)((snowflake >> 22) % (ulong)Math.Max(1, shardCount));
 
-    public bool OwnsGuild(ulong guildId) => ShardFor(guildId, ShardCount) == ShardId;
+    /// <summary>False in an interactions-only process (<see cref="BotProcessRole"/>): it runs no scheduled work.</summary>
+    public bool RunsScheduledWork => role?.InteractionsOnly != true;
+
+    public bool OwnsGuild(ulong guildId) => RunsScheduledWork && ShardFor(guildId, ShardCount) == ShardId;
 
     /// <summary>Subscriptions are per user (DMs have no guild), spread over the shards by the user's snowflake.</summary>
-    public bool OwnsUser(ulong userId) => ShardFor(userId, ShardCount) == ShardId;
+    public bool OwnsUser(ulong userId) => RunsScheduledWork && ShardFor(userId, ShardCount) == ShardId;
 
     /// <summary>Process-wide jobs (feed, clean-up) run once, on shard 0.</summary>
-    public bool RunsGlobalJobs => ShardId == 0;
+    public bool RunsGlobalJobs => RunsScheduledWork && ShardId == 0;
 }

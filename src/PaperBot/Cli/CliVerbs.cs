@@ -30,6 +30,7 @@ public static class CliVerbs
         CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalQuestionsCommand.Define(), EvalAnswersCommand.Define()),
         CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define()),
         RunCommand.Define(),
+        ServeInteractionsCommand.Define(),
         CompletionCommand.Define(),
     ];
 }

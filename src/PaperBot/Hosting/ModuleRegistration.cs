@@ -3,6 +3,7 @@ using PaperBot.AI;
 using PaperBot.Bot;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
+using PaperBot.Interactions;
 using PaperBot.Storage;
 using PaperBot.Storage.Sharing;
 
@@ -18,6 +19,7 @@ public static class ModuleRegistration
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddPaperBotInteractionsEndpoint();
         services.AddPaperBotStorageSharing();
         services.AddSingleton<PaperBot.Operations.DataOperations>();
         services.AddRunStatus();

@@ -393,6 +393,17 @@ public sealed partial class FakeRest
         }
     }
 
+    /// <summary>A protocol violation found outside a REST route (e.g. an Interactions Endpoint response).</summary>
+    internal void Violation(string what)
+    {
+        lock (_violations)
+        {
+            _violations.Add(what);
+        }
+
+        DiscordSpecReport.CountViolation(what);
+    }
+
     private void Reject(Route route, string why, bool expected)
     {
         if (expected)
@@ -763,6 +774,13 @@ public sealed partial class FakeRest
             return (404, new JsonObject { ["message"] = "Unknown interaction", ["code"] = 10062 });
         }
 
+        return AcceptCallback(interaction, body, _currentQuery.Value is { } query && string.Equals(query["with_response"], "true", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A callback arriving either as POST /callback or as the HTTP response of the Interactions Endpoint:
+    /// checks the 3 s window, the type against the interaction and the message body, and records it.</summary>
+    internal (int, JsonNode?) AcceptCallback(FakeInteraction interaction, JsonNode? body, bool withResponse)
+    {
         var type = body?["type"]?.GetValue<int>() ?? 0;
         if (type is not (1 or 4 or 5 or 6 or 7 or 8 or 9))
         {
@@ -812,7 +830,7 @@ public sealed partial class FakeRest
             interaction.OriginalMessage = NewMessage(channelId, content, interaction);
         }
 
-        if (_currentQuery.Value is { } query && string.Equals(query["with_response"], "true", StringComparison.OrdinalIgnoreCase))
+        if (withResponse)
         {
             return (200, CallbackResponse(interaction, type));
         }
