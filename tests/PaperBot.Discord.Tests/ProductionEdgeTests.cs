@@ -25,26 +25,38 @@ public class IdentifyBudgetTests
         h.StartGateway();
         await h.WaitForReadyAsync();
 
-        // every new session is invalidated at once (op 9 d:false), as a broken or hostile server would do
+        // every new session is invalidated at once (op 9 d:false), as a broken or hostile server would do. Fake time only
+        // moves while the client waits on it (the 1-5 s op 9 back-off, the IDENTIFY spacing and budget waits before a
+        // socket is opened), never during a real handshake, so a slow machine cannot turn into HELLO/READY timeouts;
+        // the wall-clock bound is only a safety net.
         var invalidated = 0;
+        var connectionsBeforeAttempt = h.Gateway.ConnectionCount;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (!(invalidated == 3 && h.Logs.All.Contains("IDENTIFY budget is used up", StringComparison.Ordinal)))
         {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"op 9 loop stalled after {invalidated} invalidations. Gateway: {h.Fake.Gateway.Describe()}\nLogs:\n{h.Logs.All}");
             if (h.Fake.Gateway.IsReady && invalidated < h.Fake.Gateway.IdentifyCount)
             {
                 invalidated++;
                 await h.Fake.Gateway.InvalidateSessionAsync(resumable: false);
             }
 
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
-            if (h.Logs.All.Contains("IDENTIFY budget is used up", StringComparison.Ordinal) && invalidated == 3)
+            var state = h.Gateway.State;
+            if (state == GatewayState.Disconnected)
             {
-                time.Advance(TimeSpan.FromMinutes(30)); // well into the wait: still nothing
-                await Task.Delay(200);
-                break;
+                connectionsBeforeAttempt = h.Gateway.ConnectionCount;
+                time.Advance(TimeSpan.FromSeconds(1));
             }
+            else if (state == GatewayState.Connecting && h.Gateway.ConnectionCount == connectionsBeforeAttempt)
+            {
+                time.Advance(TimeSpan.FromSeconds(1)); // waiting for the IDENTIFY slot or budget, no socket yet
+            }
+
+            await Task.Delay(5);
         }
+
+        time.Advance(TimeSpan.FromMinutes(30)); // well into the budget wait: still nothing
+        await Task.Delay(200);
 
         Assert.Equal(3, h.Fake.Gateway.IdentifyCount);
         Assert.Equal(0, h.Fake.Gateway.SessionStartLimit.Remaining);
@@ -253,5 +265,59 @@ public class FakeGatewayRuleTests
         await h.WaitForReadyAsync();
         Assert.Equal(before - 1, (await h.Rest.GetGatewayBotAsync()).SessionStartLimit!.Remaining);
         Assert.Equal(before, h.Gateway.LastSessionStartLimit!.Remaining); // read just before the IDENTIFY it allowed
+    }
+}
+
+/// <summary>A socket torn down underneath a send (a READY deadline or zombie abort disposes it) is a lost connection.</summary>
+public class DisposedSocketTests
+{
+    [Fact]
+    public async Task A_RESUME_send_on_a_disposed_socket_reconnects_and_resumes_instead_of_ending_RunAsync()
+    {
+        var time = Harness.NewTime();
+        var factory = new DisposingOnFirstResumeFactory();
+        await using var h = await Harness.StartAsync(time, services: s => s.AddSingleton<IGatewaySocketFactory>(factory));
+        h.StartGateway();
+        await h.WaitForReadyAsync();
+        await GatewayBasicsTests.WaitFor(() => h.Gateway.SessionId is not null);
+
+        await h.Fake.Gateway.CloseAsync(4000); // resumable
+        await h.AdvanceUntilAsync(() => h.Fake.Gateway.ResumeCount == 1, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, factory.Thrown);
+        Assert.False(h.GatewayTask!.IsCompleted, "RunAsync ended: " + h.GatewayTask.Exception);
+        Assert.Contains("Gateway connection dropped (Cannot access a disposed object", h.Logs.All);
+        Assert.Equal(1, h.Fake.Gateway.IdentifyCount); // the session survived: resumed, not re-identified
+    }
+
+    private sealed class DisposingOnFirstResumeFactory : IGatewaySocketFactory
+    {
+        private int _thrown;
+
+        public int Thrown => Volatile.Read(ref _thrown);
+
+        public IGatewaySocket Create() => new Socket(this, new WebSocketGatewaySocket());
+
+        private sealed class Socket(DisposingOnFirstResumeFactory owner, IGatewaySocket inner) : IGatewaySocket
+        {
+            public Task ConnectAsync(Uri uri, CancellationToken ct) => inner.ConnectAsync(uri, ct);
+
+            public Task SendAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken ct)
+            {
+                var op = JsonNode.Parse(utf8Json.Span)?["op"]?.GetValue<int>();
+                if (op == 6 && Interlocked.CompareExchange(ref owner._thrown, 1, 0) == 0)
+                {
+                    throw new ObjectDisposedException(typeof(ClientWebSocket).FullName);
+                }
+
+                return inner.SendAsync(utf8Json, ct);
+            }
+
+            public Task<GatewayFrame> ReceiveAsync(CancellationToken ct) => inner.ReceiveAsync(ct);
+
+            public Task CloseAsync(int code, string reason, CancellationToken ct) => inner.CloseAsync(code, reason, ct);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 }

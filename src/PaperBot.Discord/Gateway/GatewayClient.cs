@@ -122,7 +122,7 @@ public sealed class GatewayClient
                 {
                     throw new GatewayFatalException(4004, "GET /gateway/bot answered 401 Unauthorized: the bot token is wrong. Reset it in the Developer Portal and set PAPERBOT_Discord__Token.");
                 }
-                catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or JsonException or DiscordRestException or OperationCanceledException)
+                catch (Exception ex) when (ex is WebSocketException or IOException or HttpRequestException or JsonException or DiscordRestException or OperationCanceledException or ObjectDisposedException)
                 {
                     _logger.LogWarning("Gateway connection lost ({Error}); will {Mode}", ex.GetType().Name + ": " + ex.Message, SessionId is not null ? "resume" : "identify");
                     outcome = new Outcome(Resume: true, Established: false, Delay: null);
@@ -256,7 +256,8 @@ public sealed class GatewayClient
 
             return await ReceiveLoopAsync(conn).ConfigureAwait(false);
         }
-        catch (Exception ex) when (conn.ReadyTimedOut && !ct.IsCancellationRequested && ex is OperationCanceledException or WebSocketException or IOException)
+        // ObjectDisposedException: the deadline aborted (and so disposed) the socket while a RESUME or IDENTIFY was being sent
+        catch (Exception ex) when (conn.ReadyTimedOut && !ct.IsCancellationRequested && ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
             _logger.LogWarning("No {Event} within {Timeout} s of {Sent}; reconnecting", resuming ? "RESUMED" : "READY", _options.ReadyTimeout.TotalSeconds, resuming ? "RESUME" : "IDENTIFY");
             return new Outcome(Resume: true, Established: false, Delay: null);
@@ -266,7 +267,7 @@ public sealed class GatewayClient
             _logger.LogWarning("Gateway zombied (no heartbeat ACK); reconnecting to resume");
             return new Outcome(Resume: true, Established: conn.Established, Delay: null);
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException && !ct.IsCancellationRequested)
         {
             if (conn.Zombie)
             {

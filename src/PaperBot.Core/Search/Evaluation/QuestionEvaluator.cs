@@ -6,7 +6,7 @@ public sealed record KindResult(string Kind, int Questions, int Judged, double R
 public sealed record QuestionEvaluation(int K, IReadOnlyList<KindResult> Kinds, double OverallRecall, int OverallJudged, IReadOnlyList<(string Id, string Kind, double Recall, double? TopRelevance)> PerQuestion);
 
 /// <summary>
-/// Retrieval recall@k per kind on a question set (../shared/eval/README.md: the fraction of a question's relevant
+/// Retrieval recall@k per kind on a question set (the dev question set's README: the fraction of a question's relevant
 /// titles among the top k papers; for compare both count). Questions without relevant titles (off_topic and
 /// false_premise about a missing paper) have no recall; for them the top hit's relevance shows whether the
 /// "nothing relevant" threshold holds.

@@ -16,7 +16,7 @@ using PaperBot.Storage;
 namespace PaperBot.Cli.Commands;
 
 /// <summary>
-/// `eval questions FILE`: retrieval recall@5 per kind of question (../shared/eval/README.md) on the bundled sample
+/// `eval questions FILE`: retrieval recall@5 per kind of question (the measure of the dev question set's README) on the bundled sample
 /// corpus, through the product's search (a private temporary database, so the user's is not touched), plus the top
 /// hit's relevance per kind (off_topic shows whether the "nothing relevant" threshold holds).
 /// </summary>
