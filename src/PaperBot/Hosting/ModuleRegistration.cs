@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using PaperBot.AI;
 using PaperBot.Bot;
+using PaperBot.Discord.Redis;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Interactions;
@@ -20,6 +21,7 @@ public static class ModuleRegistration
         services.AddPaperBotAI();
         services.AddPaperBotBot();
         services.AddPaperBotInteractionsEndpoint();
+        services.AddDiscordRedisLimits();
         services.AddPaperBotStorageSharing();
         services.AddSingleton<PaperBot.Operations.DataOperations>();
         services.AddRunStatus();
