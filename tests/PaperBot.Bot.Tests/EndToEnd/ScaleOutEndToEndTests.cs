@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PaperBot.Testing.FakeDiscord;
 using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
@@ -11,7 +12,8 @@ using Xunit.Abstractions;
 namespace PaperBot.Bot.Tests.EndToEnd;
 
 /// <summary>
-/// Several bot hosts (shards 0 and 1 of 2) on one store, 50 guilds due at the same minute, and shard 0 stopped in the
+/// Three processes on one store (gateway shards 0 and 1 of 2, and an interactions-only instance that the subscribers
+/// use over signed HTTP), 50 guilds due at the same minute, and shard 0 stopped in the
 /// middle of a post (its request reached Discord, the answer never came back) and restarted: every guild gets exactly one
 /// daily post and every subscriber exactly one DM. Runs on LiteDB's shared-database mode (one file, the first host owns it
 /// and serves the others through its socket); the Postgres provider runs the same scenario when it is configured.
@@ -22,7 +24,7 @@ public sealed class ScaleOutEndToEndTests(ITestOutputHelper output)
     private const int Subscribers = 20;
 
     [Fact]
-    public async Task Two_shards_a_crash_mid_post_and_a_restart_post_each_guild_once_and_dm_each_subscriber_once()
+    public async Task Two_shards_and_an_interactions_instance_with_a_crash_mid_post_and_a_restart_post_each_guild_once_and_dm_each_subscriber_once()
     {
         // 2026-08-20 06:30 UTC = 08:30 Berlin; every guild posts at 09:00 Berlin
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 6, 30, 0, TimeSpan.Zero));
@@ -35,18 +37,28 @@ public sealed class ScaleOutEndToEndTests(ITestOutputHelper output)
 
         var shard0 = await h.With("Discord:ShardId", "0").StartBotAsync();
         var shard1 = await h.With("Discord:ShardId", "1").StartBotAsync();
+
+        // the third process: an interactions-only instance on the same store, reached over signed HTTP
+        await using var interactions = await h.With("Discord:ShardId", null).With("Discord:ShardCount", null).StartInteractionsAsync();
+        h.With("Discord:ShardCount", "2");
         var settings = shard0.Services.GetRequiredService<IRecordStore<GuildSettings>>();
         foreach (var g in guilds)
         {
             settings.Put(GuildSettings.KeyFor(g), new GuildSettings { GuildId = g, ChannelId = channelOf[g], Time = "09:00", TimeZone = "Europe/Berlin", Top = 3 });
         }
 
+        // the subscribers subscribe through the interactions instance (/subscribe over HTTP); the digests' fetch of the
+        // day's HF papers then gives them new matching papers
         var users = Enumerable.Range(1, Subscribers).Select(i => 700000000000000000UL + ((ulong)i << 22)).ToList();
-        var subs = shard0.Services.GetRequiredService<IRecordStore<Subscription>>();
         foreach (var u in users)
         {
-            subs.Put(Subscription.KeyFor(u), new Subscription { UserId = u, Keywords = ["model"], CreatedAt = time.GetUtcNow() });
+            var sub = await h.Discord.Interactions.SlashCommandAsync("subscribe", [FakeOption.String("keywords", "model, learning, language")], new FakeUser(u, "user" + u % 1000));
+            Assert.Equal(200, sub.HttpStatus);
+            Assert.Equal(4, (await sub.WaitForCallbackAsync(TimeSpan.FromSeconds(10))).Type);
         }
+
+        var subs = shard1.Services.GetRequiredService<IRecordStore<Subscription>>();
+        Assert.All(users, u => Assert.NotNull(subs.Get(Subscription.KeyFor(u)))); // stored by the interactions process, seen by the shards
 
         // shard 0 dies during its third post: the message is created at Discord, the answer is never read
         var shard0Posts = 0;
@@ -91,6 +103,7 @@ public sealed class ScaleOutEndToEndTests(ITestOutputHelper output)
         Assert.Equal(1, h.Discord.Rest.NonceDeduplicated); // the crashed post was re-sent with its nonce and not created twice
 
         h.Discord.Rest.BeforeResponse = null;
+        Assert.Empty(h.Discord.Rest.Violations);
         _ = shard0;
         await restarted.StopAsync();
         await shard1.StopAsync();
