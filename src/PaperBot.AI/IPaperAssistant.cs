@@ -20,6 +20,14 @@ public interface IPaperAssistant
 
     /// <summary>One short line per paper (same order and count as <paramref name="papers"/>) for the daily digest.</summary>
     Task<DigestLines> DigestLinesAsync(IReadOnlyList<Paper> papers, RequestContext? context = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A short digest of a discussion (lines "[reactions] text") about the paper titled <paramref name="title"/>, from the
+    /// LLM (prompts/session-notes.yaml). Backend "offline" with empty Markdown when no LLM is configured, over budget or
+    /// failing: the caller then builds its extractive digest.
+    /// </summary>
+    Task<AssistantAnswer> DiscussionNotesAsync(string title, IReadOnlyList<string> messages, RequestContext? context = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new AssistantAnswer { Markdown = "", Backend = "offline" });
 }
 
 /// <summary>A question. ConversationKey identifies the memory (e.g. "guild:1/channel:2", "thread:3", "dm:4").</summary>

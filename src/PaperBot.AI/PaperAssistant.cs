@@ -173,6 +173,35 @@ public sealed class PaperAssistant(
         return new DigestLines(lines, false, null, answer.Usage);
     }
 
+    public async Task<AssistantAnswer> DiscussionNotesAsync(string title, IReadOnlyList<string> messages, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        var offline = new AssistantAnswer { Markdown = "", Backend = "offline" };
+        if (messages.Count == 0)
+        {
+            return offline;
+        }
+
+        using var scope = scopes.CreateScope();
+        var (kernel, _) = Begin(scope, context?.UserId ?? SystemUser, context?.GuildId);
+        return await RunAsync(
+            context?.UserId ?? SystemUser,
+            context?.GuildId,
+            "notes",
+            async ct =>
+            {
+                var (text, used) = await InvokeRawAsync(kernel, "notes", PromptLibrary.SessionNotes, compact => new KernelArguments
+                {
+                    ["title"] = title,
+                    ["messages"] = string.Join('\n', messages.Take(compact ? 40 : 100).Select(m => TextAnalysis.Truncate(m, compact ? 200 : 500))),
+                    ["max_words"] = "120",
+                }, ct).ConfigureAwait(false);
+                return new AssistantAnswer { Markdown = text, Usage = used, Backend = "llm" };
+            },
+            _ => Task.FromResult(offline),
+            chargesItself: false,
+            cancellationToken).ConfigureAwait(false);
+    }
+
     private (Microsoft.SemanticKernel.Kernel Kernel, AnswerTurn Turn) Begin(IServiceScope scope, string userId, string? guildId)
     {
         var turn = scope.ServiceProvider.GetRequiredService<AnswerTurn>();

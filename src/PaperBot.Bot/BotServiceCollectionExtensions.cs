@@ -10,7 +10,9 @@ using PaperBot.Bot.Handlers;
 using PaperBot.Bot.Interactions;
 using PaperBot.Bot.Options;
 using PaperBot.Bot.Paging;
+using PaperBot.Bot.Polls;
 using PaperBot.Bot.RateLimiting;
+using PaperBot.Bot.ReadingGroup;
 using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
@@ -37,6 +39,8 @@ public static class BotServiceCollectionExtensions
         services.AddBotTrending();
         services.AddBotCitations();
         services.AddBotUsage();
+        services.AddBotReadingGroup();
+        services.AddBotPolls();
         return services;
     }
 

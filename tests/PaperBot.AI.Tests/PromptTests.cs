@@ -10,7 +10,7 @@ public sealed class PromptTests
     public void Every_prompt_file_is_embedded_and_becomes_a_kernel_function_with_its_declared_variables()
     {
         var files = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "prompts"), "*.yaml").Select(f => Path.GetFileNameWithoutExtension(f)!).Order().ToList();
-        Assert.Equal(["answer-with-citations", "compare", "daily-digest", "summarize"], files);
+        Assert.Equal(["answer-with-citations", "compare", "daily-digest", "session-notes", "summarize"], files);
 
         var library = new PromptLibrary();
         Assert.Equal(files, library.Names.Order().ToList());

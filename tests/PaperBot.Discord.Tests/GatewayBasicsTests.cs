@@ -83,7 +83,7 @@ public class GatewayBasicsTests
 
         var identify = h.Fake.Gateway.Received.Single(r => r.Op == 2).D!;
         Assert.Equal(h.Fake.Options.Token, identify["token"]!.GetValue<string>());
-        Assert.Equal((1 << 0) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 15), identify["intents"]!.GetValue<int>()); // GUILDS, GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES, MESSAGE_CONTENT = 38401
+        Assert.Equal((1 << 0) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 15) | (1 << 24), identify["intents"]!.GetValue<int>()); // GUILDS, GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES, MESSAGE_CONTENT, GUILD_MESSAGE_POLLS = 16815617
         Assert.Equal("[0,1]", identify["shard"]!.ToJsonString());
         Assert.Equal("linux", identify["properties"]!["os"]!.GetValue<string>());
         Assert.Equal("/gateway?v=10&encoding=json", h.Fake.Gateway.ConnectUrls.Single());

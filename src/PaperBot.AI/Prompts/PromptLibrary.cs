@@ -17,6 +17,7 @@ public sealed class PromptLibrary
     public const string Summarize = "summarize";
     public const string Compare = "compare";
     public const string DailyDigest = "daily-digest";
+    public const string SessionNotes = "session-notes";
 
     private const string ResourcePrefix = "PaperBot.AI.Prompts.";
 

@@ -18,6 +18,8 @@ public sealed class HelpCommand : ISlashCommand
         "**/trending** [days] [top] [scope] — this server's trending papers (upvotes blended with reactions, views, summaries and questions here), or `scope:global` for HF upvotes only.\n" +
         "**/cite** `ids` [format] — BibTeX, Markdown or RIS citations (a file when long).\n" +
         "**/usage** — your AI token use today and this month, and its estimated cost.\n" +
+        "**/readinggroup** schedule | list | cancel | notes — a reading session: a Discord event and a discussion thread with a pre-read and questions; a reminder before it starts.\n" +
+        "**/vote** `papers` [hours] — a poll on which paper to read next; I announce the winner.\n" +
         "**/subscribe** `keywords` / **/unsubscribe** — a daily DM with new papers matching your keywords.\n" +
         "**/settings trending-channel** — channel, time, time zone, size, topics and ranking of the daily trending post (Manage Server).\n\n" +
         "You can also mention me with a question: I answer in a thread and remember the conversation there. DMs work too.";

@@ -18,9 +18,6 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
 {
     public const string SubCommand = "trending-channel";
 
-    private static readonly Lazy<string[]> ZoneIds = new(() =>
-        TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal).ToArray());
-
     public ApplicationCommand Definition { get; } = BuildDefinition();
 
     public ResponseMode Mode => ResponseMode.Immediate;
@@ -88,18 +85,7 @@ public sealed class SettingsCommand(GuildSettingsService settings, TimeProvider 
 
     public Task<IReadOnlyList<ApplicationCommandOptionChoice>> AutocompleteAsync(CommandContext context, InteractionDataOption focused, CancellationToken cancellationToken)
     {
-        IReadOnlyList<ApplicationCommandOptionChoice> result = [];
-        if (focused.Name == "timezone")
-        {
-            var typed = (focused.GetString() ?? "").Trim().Replace(' ', '_');
-            result = ZoneIds.Value
-                .Where(id => id.Contains(typed, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(id => id.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || id.Contains("/" + typed, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-                .Take(25)
-                .Select(id => ApplicationCommandOptionChoice.String(id, id))
-                .ToList();
-        }
-
+        IReadOnlyList<ApplicationCommandOptionChoice> result = focused.Name == "timezone" ? TimeZoneSuggestions.Suggest(focused.GetString()) : [];
         return Task.FromResult(result);
     }
 

@@ -36,6 +36,9 @@ public sealed class MessageBuilder
     /// <summary>Files to upload with the message (sent as multipart/form-data).</summary>
     public IReadOnlyList<FileAttachment> Files => _files;
 
+    /// <summary>A native poll to post with the message (see <see cref="PollRequest.Create"/>).</summary>
+    public PollRequest? Poll { get; private set; }
+
     /// <summary>Explicitly remove all components (for edits). Otherwise components are omitted when none were added.</summary>
     public bool ClearComponents { get; set; }
 
@@ -57,6 +60,8 @@ public sealed class MessageBuilder
         ReplyTo = new MessageReference { MessageId = messageId, ChannelId = channelId, FailIfNotExists = failIfNotExists };
         return this;
     }
+
+    public MessageBuilder WithPoll(PollRequest poll) { Poll = poll ?? throw new ArgumentNullException(nameof(poll)); return this; }
 
     public MessageBuilder AddEmbed(EmbedBuilder embed) { _embeds.Add(embed); return this; }
 
@@ -119,6 +124,7 @@ public sealed class MessageBuilder
             Components = components.Count == 0 ? (ClearComponents ? [] : null) : components,
             MessageReference = ReplyTo,
             Flags = flags == 0 ? null : flags,
+            Poll = Poll,
             Attachments = _files.Count == 0 ? null : _files.Select((f, i) => new AttachmentRequest
             {
                 Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),

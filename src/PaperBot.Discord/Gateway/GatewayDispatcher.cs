@@ -64,6 +64,15 @@ public sealed class GatewayDispatcher
             case "INTERACTION_CREATE":
                 await InvokeAsync(services, name, data, DiscordJsonContext.Default.InteractionCreateEvent, ct).ConfigureAwait(false);
                 break;
+            case "MESSAGE_UPDATE":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageUpdateEvent, ct).ConfigureAwait(false);
+                break;
+            case "MESSAGE_POLL_VOTE_ADD":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessagePollVoteAddEvent, ct).ConfigureAwait(false);
+                break;
+            case "MESSAGE_POLL_VOTE_REMOVE":
+                await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessagePollVoteRemoveEvent, ct).ConfigureAwait(false);
+                break;
             case "MESSAGE_REACTION_ADD":
                 await InvokeAsync(services, name, data, DiscordJsonContext.Default.MessageReactionAddEvent, ct).ConfigureAwait(false);
                 break;

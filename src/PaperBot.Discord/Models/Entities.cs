@@ -58,9 +58,11 @@ public enum DiscordPermissions : ulong
     MentionEveryone = 1UL << 17,
     ManageRoles = 1UL << 28,
     ManageWebhooks = 1UL << 29,
+    ManageEvents = 1UL << 33,
     ManageThreads = 1UL << 34,
     CreatePublicThreads = 1UL << 35,
     SendMessagesInThreads = 1UL << 38,
+    CreateEvents = 1UL << 44,
 }
 
 public sealed class Channel
@@ -71,6 +73,17 @@ public sealed class Channel
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("parent_id")] public ulong? ParentId { get; set; }
     [JsonPropertyName("owner_id")] public ulong? OwnerId { get; set; }
+}
+
+/// <summary>Channel types PaperBot tells apart (https://discord.com/developers/docs/resources/channel#channel-object-channel-types).</summary>
+public static class ChannelTypes
+{
+    public const int GuildText = 0;
+    public const int GuildVoice = 2;
+    public const int GuildAnnouncement = 5;
+    public const int PublicThread = 11;
+    public const int GuildStageVoice = 13;
+    public const int GuildForum = 15;
 }
 
 public sealed class EmbedFooter
@@ -248,6 +261,16 @@ public class Message
     [JsonPropertyName("webhook_id")] public ulong? WebhookId { get; set; }
     [JsonPropertyName("application_id")] public ulong? ApplicationId { get; set; }
     [JsonPropertyName("attachments")] public List<Attachment>? Attachments { get; set; }
+    [JsonPropertyName("reactions")] public List<Reaction>? Reactions { get; set; }
+    [JsonPropertyName("poll")] public Poll? Poll { get; set; }
+}
+
+/// <summary>One emoji's reactions on a message (GET messages returns them).</summary>
+public sealed class Reaction
+{
+    [JsonPropertyName("count")] public int Count { get; set; }
+    [JsonPropertyName("me")] public bool? Me { get; set; }
+    [JsonPropertyName("emoji")] public PartialEmoji Emoji { get; set; } = new();
 }
 
 public sealed class Application

@@ -16,10 +16,13 @@ public enum GatewayIntents
     DirectMessages = 1 << 12,
     DirectMessageReactions = 1 << 13,
     MessageContent = 1 << 15,
+    GuildScheduledEvents = 1 << 16,
+    GuildMessagePolls = 1 << 24,
+    DirectMessagePolls = 1 << 25,
 
-    /// <summary>What PaperBot needs: GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT
-    /// (38401). Of these only MESSAGE_CONTENT is privileged.</summary>
-    Default = Guilds | GuildMessages | GuildMessageReactions | DirectMessages | MessageContent,
+    /// <summary>What PaperBot needs: GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | DIRECT_MESSAGES | MESSAGE_CONTENT |
+    /// GUILD_MESSAGE_POLLS (16815617). Of these only MESSAGE_CONTENT is privileged.</summary>
+    Default = Guilds | GuildMessages | GuildMessageReactions | DirectMessages | MessageContent | GuildMessagePolls,
 }
 
 public static class GatewayOpcode

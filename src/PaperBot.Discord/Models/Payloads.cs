@@ -77,6 +77,9 @@ public sealed class MessagePayload
 
     [JsonPropertyName("enforce_nonce")] public bool? EnforceNonce { get; internal init; }
 
+    /// <summary>A native poll (create only; a poll cannot be edited).</summary>
+    [JsonPropertyName("poll")] public PollRequest? Poll { get; internal init; }
+
     /// <summary>One entry per file in <see cref="Files"/> (id = its index); null when there are none.</summary>
     [JsonPropertyName("attachments")] public IReadOnlyList<AttachmentRequest>? Attachments { get; internal init; }
 
@@ -92,6 +95,7 @@ public sealed class MessagePayload
         MessageReference = MessageReference,
         Flags = (Flags & ~MessageFlags.Ephemeral) is 0 or null ? null : Flags & ~MessageFlags.Ephemeral,
         Tts = Tts,
+        Poll = Poll,
         Attachments = Attachments,
         Files = Files,
         Nonce = Nonce,
@@ -117,6 +121,7 @@ public sealed class MessagePayload
             Tts = Tts,
             Attachments = Attachments,
             Files = Files,
+            Poll = Poll,
             Nonce = nonce,
             EnforceNonce = true,
         };
@@ -143,6 +148,7 @@ internal sealed class InteractionCallbackData
     [JsonPropertyName("custom_id")] public string? CustomId { get; init; }
     [JsonPropertyName("title")] public string? Title { get; init; }
     [JsonPropertyName("attachments")] public IReadOnlyList<AttachmentRequest>? Attachments { get; init; }
+    [JsonPropertyName("poll")] public PollRequest? Poll { get; init; }
 
     public static InteractionCallbackData FromMessage(MessagePayload m) => new()
     {
@@ -153,6 +159,7 @@ internal sealed class InteractionCallbackData
         Flags = m.Flags,
         Tts = m.Tts,
         Attachments = m.Attachments,
+        Poll = m.Poll,
     };
 }
 

@@ -78,6 +78,33 @@ public interface IDiscordRestClient
 
     /// <summary>POST /users/@me/channels: opens (or returns) the DM channel with a user.</summary>
     Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default);
+
+    /// <summary>GET /channels/{channel}/messages?limit=n (newest first, at most 100).</summary>
+    Task<IReadOnlyList<Message>> GetChannelMessagesAsync(ulong channelId, int limit = 100, CancellationToken ct = default);
+
+    /// <summary>GET /channels/{channel}/messages/{message}.</summary>
+    Task<Message> GetMessageAsync(ulong channelId, ulong messageId, CancellationToken ct = default);
+
+    /// <summary>POST /channels/{forum}/threads: a forum (or media) post, the thread and its first message at once.</summary>
+    Task<Channel> CreateForumPostAsync(ulong forumChannelId, string name, MessagePayload message, int? autoArchiveMinutes = null, CancellationToken ct = default);
+
+    /// <summary>GET /channels/{channel}/polls/{message}/answers/{answer}?limit=100: the first 100 voters of an answer.</summary>
+    Task<PollAnswerVoters> GetPollAnswerVotersAsync(ulong channelId, ulong messageId, int answerId, CancellationToken ct = default);
+
+    /// <summary>POST /guilds/{guild}/scheduled-events. Needs Create Events (or Manage Events).</summary>
+    Task<GuildScheduledEvent> CreateGuildScheduledEventAsync(ulong guildId, CreateScheduledEventRequest request, CancellationToken ct = default);
+
+    /// <summary>GET /guilds/{guild}/scheduled-events/{event}?with_user_count=true.</summary>
+    Task<GuildScheduledEvent> GetGuildScheduledEventAsync(ulong guildId, ulong eventId, bool withUserCount = true, CancellationToken ct = default);
+
+    /// <summary>GET /guilds/{guild}/scheduled-events?with_user_count=true.</summary>
+    Task<IReadOnlyList<GuildScheduledEvent>> ListGuildScheduledEventsAsync(ulong guildId, bool withUserCount = true, CancellationToken ct = default);
+
+    /// <summary>DELETE /guilds/{guild}/scheduled-events/{event}.</summary>
+    Task DeleteGuildScheduledEventAsync(ulong guildId, ulong eventId, CancellationToken ct = default);
+
+    /// <summary>GET /guilds/{guild}/scheduled-events/{event}/users?with_member=false&amp;limit=100: up to 100 members who are interested.</summary>
+    Task<IReadOnlyList<ScheduledEventUser>> GetGuildScheduledEventUsersAsync(ulong guildId, ulong eventId, CancellationToken ct = default);
 }
 
 /// <summary>REST client: rate limits through <see cref="RateLimitManager"/>, retries through the named Polly pipeline
@@ -360,6 +387,93 @@ public sealed class DiscordRestClient : IDiscordRestClient
             Json(new CreateDmRequest { RecipientId = userId }, DiscordJsonContext.Default.CreateDmRequest),
             DiscordJsonContext.Default.Channel,
             ct);
+
+    public async Task<IReadOnlyList<Message>> GetChannelMessagesAsync(ulong channelId, int limit = 100, CancellationToken ct = default)
+    {
+        if (limit is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), "GET messages takes a limit from 1 to 100.");
+        }
+
+        var c = RestRoute.Id(channelId);
+        return await SendAsync(
+            new RestRoute(HttpMethod.Get, "/channels/{channel_id}/messages", $"/channels/{c}/messages?limit={limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}", c),
+            null, DiscordJsonContext.Default.ListMessage, ct).ConfigureAwait(false);
+    }
+
+    public Task<Message> GetMessageAsync(ulong channelId, ulong messageId, CancellationToken ct = default)
+        => SendAsync(
+            new RestRoute(HttpMethod.Get, "/channels/{channel_id}/messages/{message_id}", $"/channels/{RestRoute.Id(channelId)}/messages/{RestRoute.Id(messageId)}", RestRoute.Id(channelId)),
+            null, DiscordJsonContext.Default.Message, ct);
+
+    public Task<Channel> CreateForumPostAsync(ulong forumChannelId, string name, MessagePayload message, int? autoArchiveMinutes = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > DiscordLimits.ThreadName)
+        {
+            throw new DiscordLimitException($"A forum post title needs 1 to {DiscordLimits.ThreadName} characters, got {name?.Length ?? 0}.");
+        }
+
+        if (message.Files.Count > 0)
+        {
+            throw new DiscordLimitException("Forum posts with files are not supported by this client.");
+        }
+
+        var c = RestRoute.Id(forumChannelId);
+        return SendAsync(
+            new RestRoute(HttpMethod.Post, "/channels/{channel_id}/threads", $"/channels/{c}/threads", c),
+            Json(new CreateForumThreadRequest { Name = name, AutoArchiveDuration = autoArchiveMinutes, Message = message.ForChannel() }, DiscordJsonContext.Default.CreateForumThreadRequest),
+            DiscordJsonContext.Default.Channel, ct);
+    }
+
+    public Task<PollAnswerVoters> GetPollAnswerVotersAsync(ulong channelId, ulong messageId, int answerId, CancellationToken ct = default)
+    {
+        var c = RestRoute.Id(channelId);
+        var a = answerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SendAsync(
+            new RestRoute(HttpMethod.Get, "/channels/{channel_id}/polls/{message_id}/answers/{answer_id}", $"/channels/{c}/polls/{RestRoute.Id(messageId)}/answers/{a}?limit=100", c),
+            null, DiscordJsonContext.Default.PollAnswerVoters, ct);
+    }
+
+    public Task<GuildScheduledEvent> CreateGuildScheduledEventAsync(ulong guildId, CreateScheduledEventRequest request, CancellationToken ct = default)
+    {
+        request.Validate();
+        var g = RestRoute.Id(guildId);
+        return SendAsync(
+            new RestRoute(HttpMethod.Post, "/guilds/{guild_id}/scheduled-events", $"/guilds/{g}/scheduled-events", g),
+            Json(request, DiscordJsonContext.Default.CreateScheduledEventRequest), DiscordJsonContext.Default.GuildScheduledEvent, ct);
+    }
+
+    public Task<GuildScheduledEvent> GetGuildScheduledEventAsync(ulong guildId, ulong eventId, bool withUserCount = true, CancellationToken ct = default)
+    {
+        var g = RestRoute.Id(guildId);
+        return SendAsync(
+            new RestRoute(HttpMethod.Get, "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", $"/guilds/{g}/scheduled-events/{RestRoute.Id(eventId)}{(withUserCount ? "?with_user_count=true" : "")}", g),
+            null, DiscordJsonContext.Default.GuildScheduledEvent, ct);
+    }
+
+    public async Task<IReadOnlyList<GuildScheduledEvent>> ListGuildScheduledEventsAsync(ulong guildId, bool withUserCount = true, CancellationToken ct = default)
+    {
+        var g = RestRoute.Id(guildId);
+        return await SendAsync(
+            new RestRoute(HttpMethod.Get, "/guilds/{guild_id}/scheduled-events", $"/guilds/{g}/scheduled-events{(withUserCount ? "?with_user_count=true" : "")}", g),
+            null, DiscordJsonContext.Default.ListGuildScheduledEvent, ct).ConfigureAwait(false);
+    }
+
+    public Task DeleteGuildScheduledEventAsync(ulong guildId, ulong eventId, CancellationToken ct = default)
+    {
+        var g = RestRoute.Id(guildId);
+        return SendNoContentAsync(
+            new RestRoute(HttpMethod.Delete, "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}", $"/guilds/{g}/scheduled-events/{RestRoute.Id(eventId)}", g),
+            null, ct);
+    }
+
+    public async Task<IReadOnlyList<ScheduledEventUser>> GetGuildScheduledEventUsersAsync(ulong guildId, ulong eventId, CancellationToken ct = default)
+    {
+        var g = RestRoute.Id(guildId);
+        return await SendAsync(
+            new RestRoute(HttpMethod.Get, "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users", $"/guilds/{g}/scheduled-events/{RestRoute.Id(eventId)}/users?with_member=false&limit=100", g),
+            null, DiscordJsonContext.Default.ListScheduledEventUser, ct).ConfigureAwait(false);
+    }
 
     private static RestBody Json<T>(T value, JsonTypeInfo<T> info) => new(JsonSerializer.SerializeToUtf8Bytes(value, info), []);
 

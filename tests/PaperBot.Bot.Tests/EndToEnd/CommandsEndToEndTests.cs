@@ -114,7 +114,7 @@ public sealed class CommandsEndToEndTests
             Assert.Equal(PaperBot.Discord.Commands.CommandRegistrationOutcome.Registered, await first.Services.GetRequiredService<PaperBot.Bot.Commands.CommandRegistrar>().Completed);
             var put = Assert.Single(h.Discord.Rest.RequestsTo("commands.guild"));
             Assert.Equal(200, put.Status);
-            Assert.Equal(13, put.Json!.AsArray().Count);
+            Assert.Equal(15, put.Json!.AsArray().Count);
         }
 
         await using var second = await h.StartBotAsync();

@@ -16,7 +16,7 @@ public sealed class SearchEndToEndTests
         // the commands were bulk-overwritten on the dev guild, with autocomplete flags
         var registered = h.Discord.Rest.GuildCommands[BotHarness.GuildId];
         var names = registered.Select(c => c!["name"]!.GetValue<string>()).Order().ToList();
-        Assert.Equal(["ask", "cite", "compare", "help", "paper", "related", "search", "settings", "subscribe", "summarize", "trending", "unsubscribe", "usage"], names);
+        Assert.Equal(["ask", "cite", "compare", "help", "paper", "readinggroup", "related", "search", "settings", "subscribe", "summarize", "trending", "unsubscribe", "usage", "vote"], names);
         var paperId = registered.Single(c => c!["name"]!.GetValue<string>() == "paper")!["options"]![0]!;
         Assert.True(paperId["autocomplete"]!.GetValue<bool>());
 

@@ -24,6 +24,11 @@ public static class DiscordRules
             return Message(body as JsonObject, creating: false);
         }
 
+        if (route == "threads.forum")
+        {
+            return Message(body?["message"] as JsonObject, creating: true, prefix: "message");
+        }
+
         var callbackType = route == "interactions.callback" ? body?["type"]?.GetValue<int>() : null;
         if (callbackType is 4 or 7 && body!["data"] is JsonObject data)
         {

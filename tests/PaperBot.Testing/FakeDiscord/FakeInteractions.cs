@@ -31,6 +31,9 @@ public static class FakePermissions
     /// <summary>Member plus Manage Guild and Manage Messages.</summary>
     public static readonly string Moderator = (ulong.Parse(Member, CultureInfo.InvariantCulture) | (1UL << 5) | (1UL << 13)).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>What PaperBot's invite URL asks for (README: 17910013742144): the bot's permissions in a server it was invited to.</summary>
+    public static readonly string Invite = "17910013742144";
+
     /// <summary>Every bit Discord currently defines, as for an administrator.</summary>
     public static readonly string Administrator = ((1UL << 51) - 1).ToString(CultureInfo.InvariantCulture);
 }
@@ -47,6 +50,12 @@ public sealed record FakeOption(string Name, int Type, JsonNode? Value = null, I
     public static FakeOption Number(string name, double value) => new(name, 10, JsonValue.Create(value));
 
     public static FakeOption SubCommand(string name, params FakeOption[] options) => new(name, 1, null, options);
+
+    /// <summary>A channel option (type 7): the value is the id; the interaction's resolved.channels holds the channel with the
+    /// type declared through FakeRest.SetChannelType.</summary>
+    public static FakeOption Channel(string name, ulong channelId) => new(name, 7, JsonValue.Create(channelId.ToString(CultureInfo.InvariantCulture)));
+
+    internal IEnumerable<FakeOption> Leaves() => Options is null ? [this] : Options.SelectMany(o => o.Leaves());
 
     public JsonObject ToJson()
     {
@@ -145,6 +154,10 @@ public sealed class FakeInteractions
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>The bot's permissions in the channel, sent as app_permissions: by default what the README's invite grants
+    /// (FakePermissions.Invite).</summary>
+    public string AppPermissions { get; set; } = FakePermissions.Invite;
+
     public FakeInteraction? Find(ulong id) => _byId.TryGetValue(id, out var i) ? i : null;
 
     public FakeInteraction? FindByToken(string token) => _byToken.TryGetValue(token, out var i) ? i : null;
@@ -160,7 +173,26 @@ public sealed class FakeInteractions
         };
         if (options is not null)
         {
-            data["options"] = new JsonArray(options.Select(o => (JsonNode)o.ToJson()).ToArray());
+            var list = options.ToList();
+            data["options"] = new JsonArray(list.Select(o => (JsonNode)o.ToJson()).ToArray());
+            var channels = new JsonObject();
+            foreach (var c in list.SelectMany(o => o.Leaves()).Where(o => o.Type == 7))
+            {
+                var cid = c.Value!.GetValue<string>();
+                channels[cid] = new JsonObject
+                {
+                    ["id"] = cid,
+                    ["type"] = _server.Rest.ChannelType(ulong.Parse(cid, CultureInfo.InvariantCulture)),
+                    ["name"] = "channel-" + cid[^4..],
+                    ["permissions"] = AppPermissions,
+                    ["guild_id"] = (guildId ?? _server.Options.Guilds.FirstOrDefault()).ToString(CultureInfo.InvariantCulture),
+                };
+            }
+
+            if (channels.Count > 0)
+            {
+                data["resolved"] = new JsonObject { ["channels"] = channels };
+            }
         }
 
         return InjectAsync(2, data, user, channelId, guildId, permissions, null);
@@ -255,7 +287,7 @@ public sealed class FakeInteractions
             },
             ["token"] = token,
             ["version"] = 1,
-            ["app_permissions"] = FakePermissions.Member,
+            ["app_permissions"] = AppPermissions,
             ["locale"] = "en-US",
             ["entitlements"] = new JsonArray(),
             ["attachment_size_limit"] = 10485760,

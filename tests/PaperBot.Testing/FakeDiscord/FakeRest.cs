@@ -77,6 +77,15 @@ public sealed partial class FakeRest
             new("POST", DmChannelsRx(), "users.dm", null, false, CreateDm),
             new("PUT", OwnReactionRx(), "reactions.add", 1, false, AddOwnReaction),
             new("DELETE", OwnReactionRx(), "reactions.delete", 1, false, DeleteOwnReaction),
+            new("GET", MessagesRx(), "messages.list", 1, false, ListMessages),
+            new("GET", MessageRx(), "messages.get", 1, false, GetMessage),
+            new("POST", ForumThreadsRx(), "threads.forum", 1, false, CreateForumPost),
+            new("GET", PollAnswerRx(), "polls.answers", 1, false, PollAnswerVoters),
+            new("POST", EventsRx(), "events.create", 1, false, CreateEvent),
+            new("GET", EventsRx(), "events.list", 1, false, ListEvents),
+            new("GET", EventRx(), "events.get", 1, false, GetEvent),
+            new("DELETE", EventRx(), "events.delete", 1, false, DeleteEvent),
+            new("GET", EventUsersRx(), "events.users", 1, false, EventUsers),
         ];
         _buckets["messages.create"] = new("b-msg-create", 5, TimeSpan.FromSeconds(5));
         _buckets["messages.edit"] = new("b-msg-edit", 5, TimeSpan.FromSeconds(5));
@@ -92,6 +101,16 @@ public sealed partial class FakeRest
         _buckets["gateway.bot"] = new("b-gateway", 2, TimeSpan.FromSeconds(5));
         _buckets["users.dm"] = new("b-dm", 10, TimeSpan.FromSeconds(10));
         _buckets["applications.me"] = new("b-app", 5, TimeSpan.FromSeconds(5));
+
+        _buckets["messages.list"] = new("b-msg-read", 5, TimeSpan.FromSeconds(5));
+        _buckets["messages.get"] = new("b-msg-read", 5, TimeSpan.FromSeconds(5));
+        _buckets["threads.forum"] = new("b-threads", 10, TimeSpan.FromSeconds(300));
+        _buckets["polls.answers"] = new("b-polls", 5, TimeSpan.FromSeconds(5));
+        _buckets["events.create"] = new("b-events-write", 5, TimeSpan.FromSeconds(10));
+        _buckets["events.delete"] = new("b-events-write", 5, TimeSpan.FromSeconds(10));
+        _buckets["events.list"] = new("b-events-read", 10, TimeSpan.FromSeconds(5));
+        _buckets["events.get"] = new("b-events-read", 10, TimeSpan.FromSeconds(5));
+        _buckets["events.users"] = new("b-events-read", 10, TimeSpan.FromSeconds(5));
 
         // Discord's reaction routes allow about one request per 250 ms per channel
         _buckets["reactions.add"] = new("b-reactions", 1, TimeSpan.FromMilliseconds(250));
@@ -1086,6 +1105,11 @@ public sealed partial class FakeRest
         if (body["message_reference"] is JsonObject reference)
         {
             msg["message_reference"] = reference.DeepClone();
+        }
+
+        if (body["poll"] is JsonObject poll)
+        {
+            msg["poll"] = PollResponse(poll);
         }
 
         if (interaction is not null)
