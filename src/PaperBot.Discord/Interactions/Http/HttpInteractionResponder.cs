@@ -178,6 +178,27 @@ public sealed class HttpInteractionResponder(IDiscordRestClient inner, Interacti
         inner.BulkOverwriteGuildCommandsAsync(guildId, commands, ct);
 
     public Task<Channel> CreateDmChannelAsync(ulong userId, CancellationToken ct = default) => inner.CreateDmChannelAsync(userId, ct);
+
+    public Task<IReadOnlyList<Message>> GetChannelMessagesAsync(ulong channelId, int limit = 100, CancellationToken ct = default) => inner.GetChannelMessagesAsync(channelId, limit, ct);
+
+    public Task<Message> GetMessageAsync(ulong channelId, ulong messageId, CancellationToken ct = default) => inner.GetMessageAsync(channelId, messageId, ct);
+
+    public Task<Channel> CreateForumPostAsync(ulong forumChannelId, string name, MessagePayload message, int? autoArchiveMinutes = null, CancellationToken ct = default) =>
+        inner.CreateForumPostAsync(forumChannelId, name, message, autoArchiveMinutes, ct);
+
+    public Task<PollAnswerVoters> GetPollAnswerVotersAsync(ulong channelId, ulong messageId, int answerId, CancellationToken ct = default) => inner.GetPollAnswerVotersAsync(channelId, messageId, answerId, ct);
+
+    public Task<GuildScheduledEvent> CreateGuildScheduledEventAsync(ulong guildId, CreateScheduledEventRequest request, CancellationToken ct = default) => inner.CreateGuildScheduledEventAsync(guildId, request, ct);
+
+    public Task<GuildScheduledEvent> GetGuildScheduledEventAsync(ulong guildId, ulong eventId, bool withUserCount = true, CancellationToken ct = default) =>
+        inner.GetGuildScheduledEventAsync(guildId, eventId, withUserCount, ct);
+
+    public Task<IReadOnlyList<GuildScheduledEvent>> ListGuildScheduledEventsAsync(ulong guildId, bool withUserCount = true, CancellationToken ct = default) =>
+        inner.ListGuildScheduledEventsAsync(guildId, withUserCount, ct);
+
+    public Task DeleteGuildScheduledEventAsync(ulong guildId, ulong eventId, CancellationToken ct = default) => inner.DeleteGuildScheduledEventAsync(guildId, eventId, ct);
+
+    public Task<IReadOnlyList<ScheduledEventUser>> GetGuildScheduledEventUsersAsync(ulong guildId, ulong eventId, CancellationToken ct = default) => inner.GetGuildScheduledEventUsersAsync(guildId, eventId, ct);
 }
 
 /// <summary>Reads an interaction delivered over HTTP (the same JSON object as the gateway's INTERACTION_CREATE).</summary>
