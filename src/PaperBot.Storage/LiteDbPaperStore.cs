@@ -7,12 +7,7 @@ namespace PaperBot.Storage;
 /// <see cref="IPaperStore"/> on LiteDB. Upserts are merged with <see cref="PaperMerger"/> (never duplicated or downgraded),
 /// batched in transactions with one bulk lookup of existing ids per batch. Every changed paper gets the next value of a
 /// store-level revision counter persisted in the DB; deletions leave tombstones so indexes can catch up incrementally.
-/// <para>
-/// Title matching: a paper without an arXiv id gets a title id ("t:…"). When the same normalised title is seen with an
-/// arXiv id, the two are the same paper: the arXiv id wins. A title-id paper arriving after the arXiv-id paper is merged
-/// into it; an arXiv-id paper arriving after the title-id paper takes it over (the title id is tombstoned and
-/// <see cref="Get"/> still resolves it). Two papers that both have (different) arXiv ids are never merged by title.
-/// </para>
+/// The merge and title-folding rules are <see cref="PaperUpsertPlanner"/>'s (shared with the other providers).
 /// </summary>
 public sealed class LiteDbPaperStore : IPaperStore
 {
@@ -104,23 +99,7 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private UpsertResult UpsertBatch(Paper[] batch, MergeMode mode)
     {
-        var incoming = new List<(Paper Paper, string? TitleKey)>(batch.Length);
-        foreach (var raw in batch)
-        {
-            var p = PaperMerger.Normalize(PaperMerger.Clone(raw));
-            if (p.Title.Length == 0 && PaperId.IsTitleId(p.Id))
-            {
-                throw new PaperRecordException($"paper '{p.Id}' has neither a title nor an arXiv id", p.Id);
-            }
-
-            if (_limits.Check(p) is { } reason)
-            {
-                throw new PaperRecordException($"paper '{p.Id}' not stored: {reason}", p.Id);
-            }
-
-            incoming.Add((p, p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : null));
-        }
-
+        var incoming = PaperUpsertPlanner.Prepare(batch, _limits);
         lock (_context.WriteLock)
         {
             // One transaction for the lookups and the writes: LiteDB otherwise opens (and closes) an implicit
@@ -145,231 +124,37 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     private (UpsertResult Result, long Revision, CountDelta? Counts) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming, MergeMode mode)
     {
-        bool Apply(Paper target, Paper source) => mode == MergeMode.Replace ? PaperMerger.Replace(target, source) : PaperMerger.Merge(target, source);
-        var oldSources = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var papers = Papers;
-
-        // Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses):
-        // papers by id, then the title-key → ids map in the "titles" collection.
         var titles = Titles;
-        var known = new Dictionary<string, Paper>(StringComparer.Ordinal);
-        var keyOf = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var byTitle = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var dirtyTitles = new HashSet<string>(StringComparer.Ordinal);
-        var stored = new HashSet<string>(StringComparer.Ordinal);
-
-        void Remember(Paper p, string? key)
+        var plan = PaperUpsertPlanner.Plan(incoming, mode, new Lookup(papers, titles));
+        if (plan.IsEmpty)
         {
-            if (known.TryAdd(p.Id, p))
-            {
-                keyOf[p.Id] = key;
-            }
-        }
-
-        void RememberStored(BsonDocument doc)
-        {
-            var p = PaperDocument.FromDocument(doc);
-            stored.Add(p.Id);
-            oldSources[p.Id] = [.. p.Sources];
-            Remember(p, doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
-        }
-
-        void AddTitle(string? key, string id)
-        {
-            if (key is not null && byTitle.TryGetValue(key, out var ids) && !ids.Contains(id))
-            {
-                ids.Add(id);
-                dirtyTitles.Add(key);
-            }
-        }
-
-        void RemoveTitle(string? key, string id)
-        {
-            if (key is not null && byTitle.TryGetValue(key, out var ids) && ids.Remove(id))
-            {
-                dirtyTitles.Add(key);
-            }
-        }
-
-        foreach (var id in incoming.Select(x => x.Paper.Id).Distinct(StringComparer.Ordinal))
-        {
-            if (papers.FindById(id) is { } doc)
-            {
-                RememberStored(doc);
-            }
-        }
-
-        foreach (var key in incoming.Select(x => x.TitleKey).OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            var ids = new List<string>();
-            byTitle[key] = ids;
-            if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
-            {
-                foreach (var mate in arr.AsArray.Where(v => v.IsString).Select(v => v.AsString))
-                {
-                    if (!known.ContainsKey(mate) && papers.FindById(mate) is { } doc)
-                    {
-                        RememberStored(doc);
-                    }
-
-                    if (known.ContainsKey(mate))
-                    {
-                        ids.Add(mate);
-                    }
-                }
-            }
-        }
-
-        var changed = new List<string>();
-        var changedSet = new HashSet<string>(StringComparer.Ordinal);
-        var added = new List<string>();
-        var removed = new List<(string Id, string Into)>();
-        int nAdded = 0, nUpdated = 0, nUnchanged = 0;
-
-        void MarkChanged(string id)
-        {
-            if (changedSet.Add(id))
-            {
-                changed.Add(id);
-            }
-        }
-
-        foreach (var (p, titleKey) in incoming)
-        {
-            var titleMates = titleKey is not null && byTitle.TryGetValue(titleKey, out var ids) ? ids : null;
-            if (known.TryGetValue(p.Id, out var existing))
-            {
-                var isTitleId = PaperId.IsTitleId(p.Id);
-                if (isTitleId && titleMates?.FirstOrDefault(id => !PaperId.IsTitleId(id)) is { } arxivMate && arxivMate != p.Id)
-                {
-                    // Stale title-id paper while an arXiv one exists: fold into the arXiv paper.
-                    existing = known[arxivMate];
-                }
-
-                if (Apply(existing, p))
-                {
-                    MarkChanged(existing.Id);
-                    nUpdated++;
-                }
-                else
-                {
-                    nUnchanged++;
-                }
-
-                continue;
-            }
-
-            if (titleMates is { Count: > 0 })
-            {
-                if (PaperId.IsTitleId(p.Id))
-                {
-                    // A title-only sighting of a paper we know by arXiv id (or by the same title id).
-                    var mateId = titleMates.FirstOrDefault(id => !PaperId.IsTitleId(id)) ?? titleMates[0];
-                    var mate = known[mateId];
-                    if (Apply(mate, p))
-                    {
-                        MarkChanged(mate.Id);
-                        nUpdated++;
-                    }
-                    else
-                    {
-                        nUnchanged++;
-                    }
-
-                    continue;
-                }
-
-                if (titleMates.FirstOrDefault(PaperId.IsTitleId) is { } titleId)
-                {
-                    // The arXiv id of a paper so far known only by title: take it over.
-                    var old = known[titleId];
-                    var promoted = PaperMerger.Clone(old);
-                    promoted.Id = p.Id;
-                    Apply(promoted, p);
-                    known.Remove(titleId);
-                    RemoveTitle(titleKey, titleId);
-                    changedSet.Remove(titleId);
-                    changed.Remove(titleId);
-                    if (stored.Remove(titleId))
-                    {
-                        removed.Add((titleId, p.Id));
-                    }
-
-                    Remember(promoted, titleKey);
-                    AddTitle(titleKey, promoted.Id);
-                    MarkChanged(promoted.Id);
-                    nUpdated++;
-                    continue;
-                }
-            }
-
-            Remember(p, titleKey);
-            AddTitle(titleKey, p.Id);
-            MarkChanged(p.Id);
-            added.Add(p.Id);
-            nAdded++;
-        }
-
-        if (mode == MergeMode.Replace)
-        {
-            // A corrected title moves an arXiv-id paper to another title key.
-            foreach (var id in changed)
-            {
-                var p = known[id];
-                var newKey = p.Title.Length > 0 ? PaperId.FromTitle(p.Title) : null;
-                if (stored.Contains(id) && keyOf[id] is { } oldKey && oldKey != newKey)
-                {
-                    if (!byTitle.ContainsKey(oldKey))
-                    {
-                        byTitle[oldKey] = titles.FindById(oldKey) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray
-                            ? [.. arr.AsArray.Where(v => v.IsString).Select(v => v.AsString)]
-                            : [];
-                    }
-
-                    RemoveTitle(oldKey, id);
-                    if (newKey is not null && !byTitle.ContainsKey(newKey))
-                    {
-                        byTitle[newKey] = titles.FindById(newKey) is { } t2 && t2.TryGetValue(TitleIds, out var arr2) && arr2.IsArray
-                            ? [.. arr2.AsArray.Where(v => v.IsString).Select(v => v.AsString)]
-                            : [];
-                    }
-
-                    AddTitle(newKey, id);
-                    keyOf[id] = newKey;
-                }
-            }
-        }
-
-        if (changed.Count == 0 && removed.Count == 0 && dirtyTitles.Count == 0)
-        {
-            return (new UpsertResult(nAdded, nUpdated, nUnchanged), Interlocked.Read(ref _revision), default);
+            return (plan.Result, Interlocked.Read(ref _revision), default);
         }
 
         var delta = new CountDelta(new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase));
-
         var rev = Interlocked.Read(ref _revision);
         var tombstones = Tombstones;
-        foreach (var (id, into) in removed)
+        foreach (var (id, into, oldSources) in plan.Removed)
         {
             delta.Papers--;
-            delta.Subtract(oldSources.GetValueOrDefault(id));
+            delta.Subtract(oldSources);
             papers.Delete(id);
             tombstones.Upsert(new BsonDocument { ["_id"] = id, [PaperDocument.Revision] = ++rev, ["MergedInto"] = into });
             _hasTombstones = true;
         }
 
-        var inserts = new List<BsonDocument>(changed.Count);
+        var inserts = new List<BsonDocument>(plan.Changed.Count);
         var updates = new List<BsonDocument>();
-        foreach (var id in changed)
+        foreach (var c in plan.Changed)
         {
-            var p = known[id];
+            var p = c.Paper;
             p.Revision = ++rev;
-            var doc = PaperDocument.ToDocument(p, keyOf[id]);
-            var isStored = stored.Contains(id);
-            (isStored ? updates : inserts).Add(doc);
-            if (isStored)
+            var doc = PaperDocument.ToDocument(p, c.TitleKey);
+            (c.Stored ? updates : inserts).Add(doc);
+            if (c.Stored)
             {
-                delta.Subtract(oldSources.GetValueOrDefault(id));
+                delta.Subtract(c.OldSources);
             }
             else
             {
@@ -388,19 +173,52 @@ public sealed class LiteDbPaperStore : IPaperStore
         {
             papers.InsertBulk(inserts, inserts.Count);
         }
-        if (added.Count > 0 && _hasTombstones)
+
+        if (plan.Added.Count > 0 && _hasTombstones)
         {
-            tombstones.DeleteMany(Query.In("_id", added.Select(a => new BsonValue(a))));
+            tombstones.DeleteMany(Query.In("_id", plan.Added.Select(a => new BsonValue(a))));
         }
 
-        foreach (var key in dirtyTitles)
+        foreach (var (key, ids) in plan.Titles)
         {
-            WriteTitle(titles, key, byTitle[key]);
+            WriteTitle(titles, key, ids);
         }
 
         Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
         WriteCounts(delta);
-        return (new UpsertResult(nAdded, nUpdated, nUnchanged), rev, delta);
+        return (plan.Result, rev, delta);
+    }
+
+    /// <summary>Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses).</summary>
+    private sealed class Lookup(ILiteCollection<BsonDocument> papers, ILiteCollection<BsonDocument> titles) : IPaperUpsertLookup
+    {
+        public IReadOnlyDictionary<string, (Paper Paper, string? TitleKey)> FindPapers(IReadOnlyCollection<string> ids)
+        {
+            var found = new Dictionary<string, (Paper Paper, string? TitleKey)>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                if (papers.FindById(id) is { } doc)
+                {
+                    found[id] = (PaperDocument.FromDocument(doc), doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
+                }
+            }
+
+            return found;
+        }
+
+        public IReadOnlyDictionary<string, List<string>> FindTitles(IReadOnlyCollection<string> keys)
+        {
+            var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
+                {
+                    found[key] = [.. arr.AsArray.Where(v => v.IsString).Select(v => v.AsString)];
+                }
+            }
+
+            return found;
+        }
     }
 
     public Paper? Get(string id)

@@ -1,5 +1,6 @@
 using LiteDB;
 using PaperBot.Core.Papers;
+using PaperBot.Core.Persistence;
 
 namespace PaperBot.Storage;
 
@@ -14,7 +15,7 @@ public sealed class LiteDbRawRecords(LiteDbContext context)
 
     private ILiteCollection<BsonDocument> Collection(string name)
     {
-        if (!name.StartsWith("rec_", StringComparison.Ordinal) || name.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '_'))
+        if (!RecordCollection.IsValidName(name))
         {
             throw new PaperRecordException($"'{name}' is not a record collection");
         }
@@ -78,6 +79,10 @@ public sealed class LiteDbRawRecords(LiteDbContext context)
 
     public List<KeyValuePair<string, string>> All(string collection) =>
         context.Guard(() => Collection(collection).FindAll().Select(d => new KeyValuePair<string, string>(d["_id"].AsString, d[JsonField].AsString)).ToList());
+
+    /// <summary>The record collections in the file (`migrate` copies them all).</summary>
+    public IReadOnlyList<string> Collections() =>
+        context.Guard(() => context.Database.GetCollectionNames().Where(RecordCollection.IsValidName).Order(StringComparer.Ordinal).ToList());
 
     public int Count(string collection) => context.Guard(() => Collection(collection).Count());
 }

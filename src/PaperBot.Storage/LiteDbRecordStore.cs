@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 using LiteDB;
@@ -34,7 +33,7 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
     }
 
     /// <summary>The LiteDB collection holding this record type.</summary>
-    public static string CollectionName { get; } = BuildCollectionName();
+    public static string CollectionName { get; } = RecordCollection.NameOf<T>();
 
     private ILiteCollection<BsonDocument> Collection => _context.Database.GetCollection(CollectionName);
 
@@ -164,31 +163,4 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
     private static T Deserialize(BsonDocument doc) =>
         JsonSerializer.Deserialize<T>(doc[JsonField].AsString, Json)
         ?? throw new InvalidDataException($"record '{doc["_id"].AsString}' in collection '{CollectionName}' is null");
-
-    private static string BuildCollectionName()
-    {
-        var sb = new StringBuilder("rec_");
-        void Append(Type t)
-        {
-            var name = t.Name;
-            var tick = name.IndexOf('`');
-            sb.Append(tick >= 0 ? name[..tick] : name);
-            foreach (var arg in t.GetGenericArguments())
-            {
-                sb.Append('_');
-                Append(arg);
-            }
-        }
-
-        Append(typeof(T));
-        for (var i = 0; i < sb.Length; i++)
-        {
-            if (!char.IsAsciiLetterOrDigit(sb[i]) && sb[i] != '_')
-            {
-                sb[i] = '_';
-            }
-        }
-
-        return sb.ToString();
-    }
 }

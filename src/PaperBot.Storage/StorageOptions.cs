@@ -4,14 +4,61 @@ using PaperBot.Core.Papers;
 namespace PaperBot.Storage;
 
 /// <summary>The "Storage" config section.</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "Storage";
 
+    /// <summary>The embedded default: one LiteDB file (<see cref="DatabasePath"/>).</summary>
+    public const string LiteDb = "litedb";
+
+    /// <summary>A PostgreSQL server shared by several processes (<see cref="ConnectionString"/>).</summary>
+    public const string Postgres = "postgres";
+
+    /// <summary>The environment variable the PostgreSQL connection string is read from.</summary>
+    public const string ConnectionStringVariable = "PAPERBOT_Storage__ConnectionString";
+
+    /// <summary>"litedb" (default: the file at <see cref="DatabasePath"/>) or "postgres" (<see cref="ConnectionString"/>).</summary>
+    public string Provider { get; set; } = LiteDb;
+
+    /// <summary>
+    /// The Npgsql connection string when <see cref="Provider"/> is "postgres" (Host=…;Port=…;Database=…;Username=…;Password=…).
+    /// A secret: set it in the PAPERBOT_Storage__ConnectionString environment variable or user-secrets; it is never logged.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The provider named by a configuration ("litedb" when unset).</summary>
+    public static bool UsesPostgres(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        string.Equals(configuration[SectionName + ":" + nameof(Provider)]?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var provider = Provider?.Trim() ?? "";
+        if (!string.Equals(provider, LiteDb, StringComparison.OrdinalIgnoreCase) && !IsPostgres)
+        {
+            yield return new ValidationResult($"Storage:Provider '{Provider}' is not known: set it to 'litedb' (the default, one file) or 'postgres'.", [nameof(Provider)]);
+        }
+
+        if (!IsPostgres && string.IsNullOrWhiteSpace(DatabasePath))
+        {
+            yield return new ValidationResult(
+                "Storage:DatabasePath is not set: set Storage:DatabasePath in appsettings.json, " +
+                "or the PAPERBOT_Storage__DatabasePath environment variable, or pass --db PATH.",
+                [nameof(DatabasePath)]);
+        }
+
+        if (IsPostgres && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult(
+                $"Storage:ConnectionString is not set (Storage:Provider is postgres): set the {ConnectionStringVariable} environment variable " +
+                "(or user-secrets 'Storage:ConnectionString') to an Npgsql connection string, e.g. Host=db.example;Database=paperbot;Username=paperbot;Password=….",
+                [nameof(ConnectionString)]);
+        }
+    }
+
     /// <summary>Path of the LiteDB file (created with its directory when missing).</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage =
-        "Storage:DatabasePath is not set: set Storage:DatabasePath in appsettings.json, " +
-        "or the PAPERBOT_Storage__DatabasePath environment variable, or pass --db PATH.")]
+    /// <remarks>Required with the litedb provider (see <see cref="Validate"/>).</remarks>
     public string DatabasePath { get; set; } = "";
 
     /// <summary>

@@ -17,41 +17,6 @@ public sealed class LiteDbRecordStoreTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void Put_get_delete_all_round_trip_records()
-    {
-        using var ctx = new LiteDbContext(_dir.File("r.db"));
-        var store = new LiteDbRecordStore<Budget>(ctx);
-        var b = new Budget("g1", 100, new DateOnly(2026, 8, 20), new DateTimeOffset(2026, 8, 20, 10, 0, 0, TimeSpan.FromHours(2)), ["a"]);
-        store.Put("g1", b);
-        var got = store.Get("g1")!;
-        Assert.Equal((b.Guild, b.Tokens, b.Day, b.At, "a"), (got.Guild, got.Tokens, got.Day, got.At, got.Tags.Single()));
-        store.Put("g1", b with { Tokens = 5 });
-        Assert.Equal(5, store.Get("g1")!.Tokens);
-        Assert.Single(store.All());
-        Assert.True(store.Delete("g1"));
-        Assert.False(store.Delete("g1"));
-        Assert.Null(store.Get("g1"));
-    }
-
-    [Fact]
-    public async Task TryInsert_succeeds_exactly_once_under_concurrency()
-    {
-        using var ctx = new LiteDbContext(_dir.File("r.db"));
-        var store = new LiteDbRecordStore<Budget>(ctx);
-        var start = new ManualResetEventSlim();
-        var tasks = Enumerable.Range(0, 16).Select(i => Task.Run(() =>
-        {
-            start.Wait();
-            return store.TryInsert("digest:2026-08-20", new Budget("g", i, default, default, []));
-        })).ToList();
-        start.Set();
-        var results = await Task.WhenAll(tasks);
-        Assert.Equal(1, results.Count(r => r));
-        Assert.False(store.TryInsert("digest:2026-08-20", new Budget("g", 99, default, default, [])));
-        Assert.NotEqual(99, store.Get("digest:2026-08-20")!.Tokens);
-    }
-
-    [Fact]
     public void DI_shares_one_file_between_paper_and_record_stores()
     {
         var path = Path.Combine(_dir.Path, "sub", "shared.db");

@@ -50,6 +50,17 @@ public sealed class EmbeddingsOptions : IValidatableObject
     public int Threads { get; set; }
 
     /// <summary>How often the running bot embeds newly ingested papers.</summary>
+    /// <summary>
+    /// Vectors from which searches use the approximate (inverted-file) index instead of the exhaustive scan; 0 = never
+    /// (the default: on the benchmark's vectors its recall needs a large share of the lists scanned, see README).
+    /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Embeddings:AnnMinVectors must be 0 (off) or a vector count such as 200000")]
+    public int AnnMinVectors { get; set; }
+
+    /// <summary>Share of the approximate index's lists each search scans (0.01-1; more = higher recall, slower).</summary>
+    [Range(0.01, 1.0, ErrorMessage = "Embeddings:AnnProbeFraction must be between 0.01 and 1 (default 0.5)")]
+    public double AnnProbeFraction { get; set; } = 0.5;
+
     public TimeSpan BackfillInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     public ResilienceSettings Resilience { get; set; } = new();

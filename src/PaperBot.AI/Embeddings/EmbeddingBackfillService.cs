@@ -3,13 +3,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
+using PaperBot.Core.Papers;
 using PaperBot.Core.Progress;
 
 namespace PaperBot.AI.Embeddings;
 
 /// <summary>
 /// In `paperbot run`: loads the stored vectors and embeds new or changed papers in the background, at start and then
-/// every Embeddings:BackfillInterval, logging progress; searches meanwhile use BM25 for papers without a vector.
+/// every Embeddings:BackfillInterval (or as soon as another process announces a change through
+/// <see cref="PaperChangeSignal"/>), logging progress; searches meanwhile use BM25 for papers without a vector.
 /// </summary>
 public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions<EmbeddingsOptions> options, TimeProvider time, ILogger<EmbeddingBackfillService> logger) : BackgroundService
 {
@@ -26,8 +28,11 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
 
         await Task.Yield(); // never hold up the host's start
         var embeddings = services.GetRequiredService<PaperEmbeddings>();
+        // A store shared with other processes (PostgreSQL) announces their writes: embed them then, not at the next interval.
+        var changes = services.GetService<PaperChangeSignal>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            var changed = changes?.WaitAsync(stoppingToken);
             try
             {
                 var started = time.GetTimestamp();
@@ -51,7 +56,8 @@ public sealed class EmbeddingBackfillService(IServiceProvider services, IOptions
 
             try
             {
-                await Task.Delay(o.BackfillInterval, time, stoppingToken).ConfigureAwait(false);
+                var interval = Task.Delay(o.BackfillInterval, time, stoppingToken);
+                await (changed is null ? interval : await Task.WhenAny(interval, changed).ConfigureAwait(false)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -24,7 +24,8 @@ public sealed class PaperEmbeddings(
     IOptions<EmbeddingsOptions> options,
     TokenBudget budget,
     SampleVectors sample,
-    ILogger<PaperEmbeddings> logger)
+    ILogger<PaperEmbeddings> logger,
+    PaperChangeSignal? changes = null)
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
@@ -34,7 +35,10 @@ public sealed class PaperEmbeddings(
 
     private readonly SemaphoreSlim _backfill = new(1, 1);
     private readonly Lock _loadGate = new();
-    private readonly VectorIndex _index = new();
+    private readonly VectorIndex _index = new(options.Value.AnnMinVectors > 0 ? options.Value.AnnMinVectors : int.MaxValue)
+    {
+        AnnProbeFraction = options.Value.AnnProbeFraction,
+    };
     private readonly Dictionary<string, string> _hashes = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
     private int _loading;
@@ -166,6 +170,19 @@ public sealed class PaperEmbeddings(
             lock (_hashes)
             {
                 known = _hashes.TryGetValue(p.Id, out var h) && h == hash;
+            }
+
+            if (!known && changes is { Announcements: > 0 } && records.Get(p.Id) is { } stored && stored.Model == key && stored.TextHash == hash)
+            {
+                // Another process writes to this store (it announces its changes: PostgreSQL) and may have embedded
+                // the paper since the vectors were loaded: load its vector, do not embed again.
+                stored.AddTo(_index, p.Id);
+                lock (_hashes)
+                {
+                    _hashes[p.Id] = hash;
+                }
+
+                known = true;
             }
 
             if (!known)

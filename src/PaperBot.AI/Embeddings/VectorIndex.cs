@@ -13,17 +13,28 @@ namespace PaperBot.AI.Embeddings;
 /// computed with AVX2 (|a|·sign(b, a) through <c>vpmaddubsw</c>/<c>vpmaddwd</c>, 32 dimensions per step), on all cores
 /// for large indexes, each with its own top-k heap. Exact cosines for the final candidates come from
 /// <see cref="Cosine"/>. Thread-safe: searches run concurrently; writes are exclusive.
+/// <para>
+/// Opt-in (Embeddings:AnnMinVectors): from <see cref="AnnMinRows"/> vectors on, an inverted-file ANN index
+/// (<see cref="IvfLists"/>) is built in the background (searches stay exhaustive until it is ready) and kept in step
+/// with every upsert and removal; searches then scan only the lists nearest the query (recall@10 against the
+/// exhaustive scan measured by `bench search --mode hybrid`). Below it, and by default, every search is exhaustive.
+/// </para>
 /// </summary>
-public sealed class VectorIndex
+public sealed class VectorIndex(int annMinRows = int.MaxValue)
 {
     /// <summary>Rows per parallel partition (below this a search runs on the calling thread).</summary>
     private const int PartitionRows = 32_768;
+
+    /// <summary>At least this many rows are scanned per requested hit when the ANN lists are probed.</summary>
+    private const int RowsPerHit = 24;
 
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, int> _rows = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _ids = [];
     private sbyte[] _matrix = [];
     private float[] _scales = [];
+    private IvfLists? _ivf;
+    private int _building;
 
     public int Dimensions { get; private set; }
 
@@ -42,6 +53,15 @@ public sealed class VectorIndex
             }
         }
     }
+
+    /// <summary>Vectors from which searches use the ANN index (int.MaxValue: never).</summary>
+    public int AnnMinRows => annMinRows;
+
+    /// <summary>Share of the ANN lists a search scans (at least 8 lists): the recall/latency trade-off.</summary>
+    public double AnnProbeFraction { get; set; } = 0.5;
+
+    /// <summary>True when searches use the ANN index (built and current).</summary>
+    public bool AnnReady => _ivf is not null;
 
     /// <summary>Bytes held by the vectors (diagnostics).</summary>
     public long VectorBytes => (long)_matrix.Length + _scales.Length * sizeof(float);
@@ -97,11 +117,65 @@ public sealed class VectorIndex
 
             data.CopyTo(_matrix.AsSpan(row * Dimensions, Dimensions));
             _scales[row] = scale;
+            _ivf?.Assign(row, data, scale);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+    }
+
+    /// <summary>
+    /// Builds (or retrains) the ANN lists over the current vectors now, on the calling thread; searches keep running
+    /// exhaustively meanwhile. Normally started in the background by the first search past <see cref="AnnMinRows"/>.
+    /// </summary>
+    public void BuildAnn()
+    {
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            var n = _ids.Count;
+            if (n == 0)
+            {
+                return;
+            }
+
+            var ivf = IvfLists.Build(_matrix, _scales, n, Dimensions);
+            _lock.EnterWriteLock();
+            try
+            {
+                _ivf = ivf;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>Starts a background ANN build when the index is large enough and has none (or has outgrown it).</summary>
+    private void MaybeBuildAnn(int rows)
+    {
+        if (rows < annMinRows || (_ivf is { } ivf && rows < ivf.TrainedRows * 4) || Interlocked.CompareExchange(ref _building, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                BuildAnn();
+            }
+            finally
+            {
+                Volatile.Write(ref _building, 0);
+            }
+        });
     }
 
     /// <summary>Reserves room for <paramref name="rows"/> vectors of <paramref name="dimensions"/> (bulk loads).</summary>
@@ -139,6 +213,7 @@ public sealed class VectorIndex
 
             // Move the last row into the hole.
             var last = _ids.Count - 1;
+            _ivf?.Remove(row, last);
             if (row != last)
             {
                 _matrix.AsSpan(last * Dimensions, Dimensions).CopyTo(_matrix.AsSpan(row * Dimensions, Dimensions));
@@ -164,6 +239,7 @@ public sealed class VectorIndex
             _ids.Clear();
             _matrix = [];
             _scales = [];
+            _ivf = null;
             Dimensions = 0;
         }
         finally
@@ -215,8 +291,13 @@ public sealed class VectorIndex
         }
     }
 
-    /// <summary>The <paramref name="top"/> most similar ids (cosine of the int8 vectors), best first; ties by id.</summary>
-    public IReadOnlyList<DenseHit> Search(ReadOnlySpan<float> query, int top)
+    /// <summary>The <paramref name="top"/> most similar ids (cosine of the int8 vectors), best first; ties by id (approximate once the ANN index is ready).</summary>
+    public IReadOnlyList<DenseHit> Search(ReadOnlySpan<float> query, int top) => Search(query, top, exact: false);
+
+    /// <summary>As <see cref="Search(ReadOnlySpan{float}, int)"/>, always by the exhaustive scan (the reference for recall).</summary>
+    public IReadOnlyList<DenseHit> SearchExact(ReadOnlySpan<float> query, int top) => Search(query, top, exact: true);
+
+    private IReadOnlyList<DenseHit> Search(ReadOnlySpan<float> query, int top, bool exact)
     {
         if (top <= 0)
         {
@@ -234,6 +315,15 @@ public sealed class VectorIndex
                 return [];
             }
 
+            if (!exact)
+            {
+                MaybeBuildAnn(n);
+                if (_ivf is { } ivf)
+                {
+                    return Finish(ScanLists(ivf, query, q, top), top, qScale);
+                }
+            }
+
             var partitions = n < 2 * PartitionRows || Environment.ProcessorCount == 1 ? 1 : Math.Min(Environment.ProcessorCount, (n + PartitionRows - 1) / PartitionRows);
             var heaps = new TopK[partitions];
             if (partitions == 1)
@@ -247,21 +337,55 @@ public sealed class VectorIndex
                     heaps[p] = Scan(q, p * per, Math.Min(n, (p + 1) * per), top));
             }
 
-            var merged = new TopK(top);
-            foreach (var h in heaps)
-            {
-                foreach (var (row, score) in h.Items())
-                {
-                    merged.Offer(row, score, _ids);
-                }
-            }
-
-            return merged.Sorted().Select(x => new DenseHit(_ids[x.Row], x.Score * qScale)).ToList();
+            return Finish(heaps, top, qScale);
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
+
+    private List<DenseHit> Finish(TopK[] heaps, int top, float qScale)
+    {
+        if (heaps.Length == 1)
+        {
+            return heaps[0].Sorted().Select(x => new DenseHit(_ids[x.Row], x.Score * qScale)).ToList();
+        }
+
+        var merged = new TopK(top);
+        foreach (var h in heaps)
+        {
+            foreach (var (row, score) in h.Items())
+            {
+                merged.Offer(row, score, _ids);
+            }
+        }
+
+        return merged.Sorted().Select(x => new DenseHit(_ids[x.Row], x.Score * qScale)).ToList();
+    }
+
+    /// <summary>The ANN search: the rows of the lists nearest the query, on the calling thread (no fan-out to wait for).</summary>
+    private TopK[] ScanLists(IvfLists ivf, ReadOnlySpan<float> query, sbyte[] q, int top)
+    {
+        var norm = TensorPrimitives.Norm(query);
+        Span<float> unit = stackalloc float[query.Length];
+        TensorPrimitives.Divide(query, norm > 0 ? norm : 1f, unit);
+        var heap = new TopK(top);
+        var d = Dimensions;
+        var probes = Math.Max(8, (int)Math.Ceiling(ivf.ListCount * AnnProbeFraction));
+        foreach (var list in ivf.Probe(unit, probes, top * RowsPerHit))
+        {
+            foreach (var r in list)
+            {
+                var score = DotInt8(_matrix.AsSpan(r * d, d), q) * _scales[r];
+                if (heap.Accepts(score))
+                {
+                    heap.Offer(r, score, _ids);
+                }
+            }
+        }
+
+        return [heap];
     }
 
     private TopK Scan(sbyte[] q, int from, int to, int top)

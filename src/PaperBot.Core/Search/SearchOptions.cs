@@ -15,6 +15,9 @@ public sealed class SearchOptions
     /// <summary>The database path setting the default index path is derived from.</summary>
     public const string DatabasePathKey = "Storage:DatabasePath";
 
+    /// <summary>The storage provider key ("postgres": the index defaults to memory, one per process).</summary>
+    public const string ProviderKey = "Storage:Provider";
+
     /// <summary>
     /// The index directory. Empty = next to the database: "&lt;Storage:DatabasePath&gt;.index".
     /// It is derived data: delete it any time and it is rebuilt from the database.

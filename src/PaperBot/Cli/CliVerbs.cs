@@ -27,6 +27,7 @@ public static class CliVerbs
         BackupCommand.Define(),
         ReindexCommand.Define(),
         RepairCommand.Define(),
+        MigrateCommand.Define(),
         CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalQuestionsCommand.Define(), EvalAnswersCommand.Define()),
         CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define()),
         RunCommand.Define(),

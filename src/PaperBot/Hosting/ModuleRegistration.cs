@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PaperBot.AI;
 using PaperBot.Bot;
 using PaperBot.Discord.Redis;
@@ -6,6 +8,7 @@ using PaperBot.Core.Search;
 using PaperBot.Ingestion;
 using PaperBot.Interactions;
 using PaperBot.Storage;
+using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
 
 namespace PaperBot.Hosting;
@@ -13,7 +16,7 @@ namespace PaperBot.Hosting;
 /// <summary>Every feature module registers itself here through its own AddXxx extension (one line each).</summary>
 public static class ModuleRegistration
 {
-    public static IServiceCollection AddPaperBotModules(this IServiceCollection services)
+    public static IServiceCollection AddPaperBotModules(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
@@ -23,6 +26,16 @@ public static class ModuleRegistration
         services.AddPaperBotInteractionsEndpoint();
         services.AddDiscordRedisLimits();
         services.AddPaperBotStorageSharing();
+        if (StorageOptions.UsesPostgres(configuration))
+        {
+            // Storage:Provider=postgres: the shared server replaces the LiteDB file (and the file sharing between processes).
+            services.AddPaperBotPostgresStorage(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString ?? "");
+        }
+        else
+        {
+            services.AddPaperBotStorageSharing();
+        }
+
         services.AddSingleton<PaperBot.Operations.DataOperations>();
         services.AddRunStatus();
         return services;

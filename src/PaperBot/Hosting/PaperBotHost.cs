@@ -87,7 +87,7 @@ public static class PaperBotHost
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(console);
-        builder.Services.AddPaperBotModules();
+        builder.Services.AddPaperBotModules(builder.Configuration);
         configure?.Invoke(builder);
         return builder.Build();
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PaperBot.Cli;
 using PaperBot.AI.Configuration;
 using PaperBot.AI.Embeddings;
 using PaperBot.Core.Papers;
@@ -6,6 +8,7 @@ using PaperBot.Core.Persistence;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion.Parsing;
 using PaperBot.Storage;
+using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
 
 namespace PaperBot.Operations;
@@ -30,30 +33,37 @@ public sealed record RemoveOutcome(string Requested, string? Id, bool Removed);
 /// </summary>
 public sealed class DataOperations(
     IPaperStore store,
-    SharedPaperStore shared,
     ISearchIndexMaintenance index,
     IRecordStore<PaperEmbeddingRecord> embeddings,
     IOptions<EmbeddingsOptions> embeddingOptions,
     IOptions<StorageOptions> storage,
-    DatabaseRouter router,
+    IServiceProvider services,
     TimeProvider time)
 {
-    public string DatabasePath => Path.GetFullPath(storage.Value.DatabasePath);
+    /// <summary>The LiteDB file, or the PostgreSQL server and database (never its credentials).</summary>
+    public string DatabasePath => IsPostgres
+        ? services.GetRequiredService<PostgresDatabase>().Description
+        : Path.GetFullPath(storage.Value.DatabasePath);
+
+    public bool IsPostgres => storage.Value.IsPostgres;
+
+    /// <summary>The file-sharing layer (LiteDB only: PostgreSQL is a server every process talks to).</summary>
+    private DatabaseRouter Router => services.GetRequiredService<DatabaseRouter>();
 
     public DatabaseReport Stats()
     {
         var stats = store.Stats();
-        var file = new FileInfo(DatabasePath);
+        var file = IsPostgres ? null : new FileInfo(DatabasePath);
         var o = embeddingOptions.Value;
         return new DatabaseReport(
             DatabasePath,
-            file.Exists ? file.Length : 0,
+            file is { Exists: true } ? file.Length : 0,
             stats,
             index.Describe(),
             o.Provider,
             o.EffectiveModel,
             embeddings.Count(),
-            !router.IsOwner);
+            !IsPostgres && !Router.IsOwner);
     }
 
     /// <summary>Streams every paper as PaperBot JSONL (id order); ingesting the output into an empty database and exporting again gives the same bytes.</summary>
@@ -86,9 +96,13 @@ public sealed class DataOperations(
     }
 
     /// <summary>A consistent snapshot (also while the bot runs: the owning process takes it). Returns the papers in it.</summary>
-    public long Backup(string path) => shared.Backup(path);
+    public long Backup(string path) => IsPostgres
+        ? throw new UserFacingException($"backup writes LiteDB files; back up the PostgreSQL database {DatabasePath} with pg_dump")
+        : services.GetRequiredService<SharedPaperStore>().Backup(path);
 
     public SearchIndexInfo Reindex() => index.Rebuild();
 
-    public RepairResult Repair() => LiteDbRepair.Repair(DatabasePath, time);
+    public RepairResult Repair() => IsPostgres
+        ? throw new UserFacingException($"repair mends LiteDB files; the PostgreSQL server {DatabasePath} keeps its own consistency (see its logs)")
+        : LiteDbRepair.Repair(DatabasePath, time);
 }

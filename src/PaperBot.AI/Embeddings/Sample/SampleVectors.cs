@@ -31,6 +31,9 @@ public sealed class SampleVectors
 
     public static SampleVectors Empty { get; } = new("", new Dictionary<string, PaperEmbeddingRecord>());
 
+    /// <summary>The precomputed record of <paramref name="id"/>, whatever its text, or null.</summary>
+    public PaperEmbeddingRecord? Record(string id) => _byId.GetValueOrDefault(id);
+
     /// <summary>The precomputed record for a paper with this text under <paramref name="modelKey"/>, or null.</summary>
     public PaperEmbeddingRecord? Find(string id, string textHash, string modelKey) =>
         modelKey == ModelKey && _byId.TryGetValue(id, out var r) && r.TextHash == textHash ? r : null;

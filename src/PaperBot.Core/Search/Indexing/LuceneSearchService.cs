@@ -22,7 +22,7 @@ namespace PaperBot.Core.Search.Indexing;
 public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenance, IDisposable
 {
     /// <summary>Bump when the document layout or analysis changes: an index with another schema is rebuilt.</summary>
-    public const string Schema = "paperbot-search-3";
+    public const string Schema = "paperbot-search-4";
 
     private const string StoreIdKey = "storeId";
     private const string RevisionKey = "revision";

@@ -6,6 +6,9 @@ public static class PaperFields
     /// <summary>Stored, not analysed: the paper id (hits are hydrated from the store by it).</summary>
     public const string Id = "id";
 
+    /// <summary>Binary doc values: the paper id again, so hits resolve their id without reading stored fields.</summary>
+    public const string IdValue = "id_dv";
+
     /// <summary>The title alone (for the title weight).</summary>
     public const string Title = "title";
 

@@ -18,8 +18,9 @@ namespace PaperBot.Cli.Commands;
 /// <summary>
 /// `bench search`: synthetic corpora (10k, 100k, 1M abstracts) through the real LiteDB store and Lucene index in a
 /// temporary directory; prints build time, ingest papers/s, query latency percentiles and peak RSS. With
-/// --mode hybrid the queries run through the hybrid search service over one synthetic vector per paper (int8, 384-d),
-/// embedding each query with the configured (real) model, and the query-embedding latency is reported too.
+/// --mode hybrid the queries run through the hybrid search service over one synthetic vector per paper (int8, 384-d,
+/// around the sample's real vectors, see <see cref="SyntheticVectors"/>), embedding each query with the configured
+/// (real) model; the query-embedding latency and the ANN index's build time and recall@10 are reported too.
 /// </summary>
 public sealed class BenchSearchCommand(CliConsole console, IServiceProvider services) : ICliCommand<BenchSearchCommand.Input>
 {
@@ -51,6 +52,9 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
         var inv = CultureInfo.InvariantCulture;
         var hybrid = input.Mode == SearchMode.Hybrid;
         var embedMs = new List<double>();
+        var queryVectors = new List<float[]>();
+        VectorIndex? current = null;
+        var annCurves = new Dictionary<int, AnnCurve>();
         Func<PaperBot.Core.Papers.IPaperStore, PaperBot.Core.Search.Indexing.LuceneSearchService, ISearchService>? searchOver = null;
         if (hybrid)
         {
@@ -65,13 +69,18 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
             {
                 var vectors = new VectorIndex();
                 var t0 = System.Diagnostics.Stopwatch.StartNew();
-                SyntheticVectors.Fill(vectors, store.Count(), SyntheticCorpus.IdOf);
+                // Topics from the bundled sample's real vectors, so the real query embeddings fall among the corpus's.
+                var centroids = SyntheticVectors.FromSample();
+                SyntheticVectors.Fill(vectors, store.Count(), SyntheticCorpus.IdOf,
+                    centroids.Count > 0 ? centroids : SyntheticVectors.RandomCentroids(1000, PaperBot.AI.Embeddings.Local.MiniLmModel.Dimensions));
                 if (!json)
                 {
                     console.Out.WriteLine(string.Create(inv, $"  {vectors.Count:N0} synthetic int8 vectors ({vectors.VectorBytes / 1048576.0:F0} MB) in {t0.Elapsed.TotalSeconds:F1} s"));
                 }
 
-                var dense = new TimedDenseRetriever(new InMemoryDenseRetriever(vectors, generator, eo.ModelKey), embedMs);
+                current = vectors;
+                queryVectors.Clear();
+                var dense = new TimedDenseRetriever(new InMemoryDenseRetriever(vectors, generator, eo.ModelKey), embedMs, queryVectors);
                 return new HybridSearchService(lucene, dense, store, Options.Create(new SearchOptions { Mode = SearchMode.Hybrid }));
             };
         }
@@ -108,6 +117,14 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
                     sink,
                     searchOver));
                 results.Add(r);
+                if (current is { } vectorsUsed && queryVectors.Count > 0)
+                {
+                    // The timed queries used the exhaustive scan (the default). The opt-in approximate index
+                    // (Embeddings:AnnMinVectors) is measured after them on the same vectors and query embeddings.
+                    annCurves[size] = AnnTradeOff(vectorsUsed, queryVectors, json ? null : console.Out);
+                }
+
+                current = null;
                 TryDelete(Path.Combine(work, size.ToString(inv)));
                 if (!json)
                 {
@@ -138,6 +155,7 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
                 query_cpu_ms = Latency(r.Cpu),
                 index_mb = Math.Round(r.IndexBytes / 1048576.0, 1),
                 mode = hybrid ? "hybrid" : "lexical",
+                ann = annCurves.GetValueOrDefault(r.Papers),
                 query_embedding_ms = hybrid ? Latency(LatencySummary.Of(embedMs)) : null,
                 peak_rss_mb = Math.Round(r.PeakRssBytes / 1048576.0),
             }), SearchOutput.Json));
@@ -175,8 +193,48 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
         return 0;
     }
 
-    /// <summary>Times each query embedding (the bench reports it next to the end-to-end latency).</summary>
-    private sealed class TimedDenseRetriever(IDenseRetriever inner, List<double> ms) : IDenseRetriever
+    /// <summary>The approximate index's build time, and per probe fraction its recall@10 and dense-search time.</summary>
+    public sealed record AnnCurve(double BuildSeconds, double ExhaustiveMs, IReadOnlyList<AnnPoint> Points);
+
+    public sealed record AnnPoint(double ProbeFraction, double RecallAt10, double SearchMs);
+
+    private static AnnCurve AnnTradeOff(VectorIndex index, IReadOnlyList<float[]> vectors, TextWriter? log)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        index.BuildAnn();
+        var build = sw.Elapsed.TotalSeconds;
+        // Dense-search time per query at the hybrid search's depth (100 candidates).
+        double MsPerSearch(Func<float[], IReadOnlyList<DenseHit>> search)
+        {
+            var t = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var v in vectors)
+            {
+                search(v);
+            }
+
+            return t.Elapsed.TotalMilliseconds / vectors.Count;
+        }
+
+        vectors = vectors.Take(200).ToList();
+        var exact = vectors.Select(v => index.SearchExact(v, 10).Select(h => h.Id).ToHashSet(StringComparer.Ordinal)).ToList();
+        var exhaustive = MsPerSearch(v => index.SearchExact(v, 100));
+        log?.WriteLine(string.Create(inv, $"  approximate index (opt-in): built in {build:F1} s; exhaustive dense search {exhaustive:F2} ms/query"));
+        var points = new List<AnnPoint>();
+        foreach (var f in new[] { 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2 })
+        {
+            index.AnnProbeFraction = f;
+            var ms = MsPerSearch(v => index.Search(v, 100));
+            var recall = vectors.Select((v, i) => index.Search(v, 10).Count(h => exact[i].Contains(h.Id)) / (double)Math.Max(1, exact[i].Count)).Average();
+            points.Add(new AnnPoint(f, Math.Round(recall, 4), Math.Round(ms, 3)));
+            log?.WriteLine(string.Create(inv, $"    probe {f:P1} of the lists: recall@10 {recall:F4}, {ms:F2} ms/query ({vectors.Count} real query embeddings)"));
+        }
+
+        return new AnnCurve(Math.Round(build, 2), Math.Round(exhaustive, 3), points);
+    }
+
+    /// <summary>Times each query embedding (the bench reports it next to the end-to-end latency) and keeps the vectors (for recall).</summary>
+    private sealed class TimedDenseRetriever(IDenseRetriever inner, List<double> ms, List<float[]> vectors) : IDenseRetriever
     {
         public bool IsAvailable => inner.IsAvailable;
 
@@ -189,6 +247,7 @@ public sealed class BenchSearchCommand(CliConsole console, IServiceProvider serv
             var t = System.Diagnostics.Stopwatch.GetTimestamp();
             var v = await inner.EmbedQueryAsync(text, cancellationToken);
             ms.Add(System.Diagnostics.Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            vectors.Add(v);
             return v;
         }
 
