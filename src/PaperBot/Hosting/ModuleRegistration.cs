@@ -25,7 +25,6 @@ public static class ModuleRegistration
         services.AddPaperBotBot();
         services.AddPaperBotInteractionsEndpoint();
         services.AddDiscordRedisLimits();
-        services.AddPaperBotStorageSharing();
         if (StorageOptions.UsesPostgres(configuration))
         {
             // Storage:Provider=postgres: the shared server replaces the LiteDB file (and the file sharing between processes).
