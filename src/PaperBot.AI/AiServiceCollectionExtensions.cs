@@ -15,7 +15,9 @@ using PaperBot.AI.Orchestration;
 using PaperBot.AI.Plugins;
 using PaperBot.AI.Prompts;
 using PaperBot.AI.Resilience;
+using PaperBot.Core.Http;
 using PaperBot.Core.Search.Dense;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI;
 
@@ -27,7 +29,7 @@ public static class AiServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="IPaperAssistant"/> and its parts: Llm/Embeddings/Budget options (validated on start), the
-    /// named Polly pipelines, the LLM HttpClient, prompts, memory, budgets and retrieval. Needs IPaperStore,
+    /// named resilience pipelines, the LLM HttpClient, prompts, memory, budgets and retrieval. Needs IPaperStore,
     /// ISearchService and IRecordStore&lt;T&gt; from the Storage/Core modules.
     /// </summary>
     public static IServiceCollection AddPaperBotAI(this IServiceCollection services)
@@ -39,12 +41,14 @@ public static class AiServiceCollectionExtensions
         services.AddOptions<AnswersOptions>().BindConfiguration(AnswersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BudgetOptions>().BindConfiguration(BudgetOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddAiResiliencePipelines();
-        // SK's connectors (OpenAI and Azure OpenAI) own the wire format; Polly owns retries and timeouts.
+        // SK's connectors (OpenAI and Azure OpenAI) own the wire format; the resilience handler owns retries and timeouts.
         services.AddHttpClient(ChatBackend.HttpClientName)
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.LlmPipeline));
+            .AddPaperBotResilience(AiResilience.LlmPipeline, sp =>
+                AiResilience.Settings(sp.GetRequiredService<IOptions<LlmOptions>>().Value.Resilience, LlmOptions.SectionName));
 
+        services.AddMetrics();
+        services.TryAddSingleton<AiMetrics>();
         services.TryAddSingleton<PromptLibrary>();
         services.TryAddSingleton<TokenCounter>();
         services.TryAddSingleton<ConversationMemory>();
@@ -58,7 +62,8 @@ public static class AiServiceCollectionExtensions
         services.AddPaperBotKernel();
         services.AddHttpClient(EmbeddingsHttpClientName)
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => ResiliencePipelineHandler.Create(sp, AiResilience.EmbeddingsPipeline))
+            .AddPaperBotResilience(AiResilience.EmbeddingsPipeline, sp =>
+                AiResilience.Settings(sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value.Resilience, EmbeddingsOptions.SectionName))
             .AddHttpMessageHandler(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;

@@ -15,6 +15,7 @@ using PaperBot.AI.Orchestration;
 using PaperBot.AI.Plugins;
 using PaperBot.AI.Prompts;
 using PaperBot.Core.Papers;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI;
 
@@ -36,7 +37,8 @@ public sealed class PaperAssistant(
     UsageEstimator usage,
     TimeProvider time,
     IOptions<LlmOptions> options,
-    ILogger<PaperAssistant> logger) : IPaperAssistant
+    ILogger<PaperAssistant> logger,
+    AiMetrics? metrics = null) : IPaperAssistant
 {
     public const string SystemUser = "system";
 
@@ -223,6 +225,7 @@ public sealed class PaperAssistant(
     {
         if (backend.IsOffline)
         {
+            metrics?.LlmCall(command, "offline");
             return await offlinePlan(ct).ConfigureAwait(false);
         }
 
@@ -230,6 +233,8 @@ public sealed class PaperAssistant(
         if (exceeded is not null)
         {
             logger.LogInformation("{Command}: budget exceeded for user {User}; answering offline", command, userId);
+            metrics?.LlmCall(command, "over_budget");
+            metrics?.Fallback("over_budget");
             var o = await offlinePlan(ct).ConfigureAwait(false);
             return o with { UsedFallback = true, Notice = Join($"Answered offline (extractive): {exceeded}.", o.Notice) };
         }
@@ -237,6 +242,12 @@ public sealed class PaperAssistant(
         try
         {
             var answer = await llm(ct).ConfigureAwait(false);
+            metrics?.LlmCall(command, "ok");
+            if (answer.UsedFallback)
+            {
+                metrics?.Fallback("tool_loop");
+            }
+
             if (!chargesItself)
             {
                 budget.Record(userId, guildId, answer.Usage);
@@ -247,6 +258,8 @@ public sealed class PaperAssistant(
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             var reason = Describe(ex);
+            metrics?.LlmCall(command, "failed");
+            metrics?.Fallback("unavailable");
             logger.LogWarning("{Command}: LLM {Provider} unavailable ({Reason}); answering offline", command, backend.Provider, reason);
             var o = await offlinePlan(ct).ConfigureAwait(false);
             return o with { UsedFallback = true, Notice = Join($"The AI model is unavailable right now ({reason}), so this is an extractive answer from the paper abstracts.", o.Notice) };

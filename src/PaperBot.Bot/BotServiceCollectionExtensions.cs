@@ -21,6 +21,7 @@ using PaperBot.Bot.Usage;
 using PaperBot.Discord;
 using PaperBot.Discord.Interactions;
 using PaperBot.Discord.Models;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot;
 
@@ -58,6 +59,8 @@ public static class BotServiceCollectionExtensions
         services.AddOptions<DigestOptions>().BindConfiguration(DigestOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, BotDiscordRequirements>());
         services.TryAddSingleton<UserRateLimiter>();
+        services.AddMetrics();
+        services.TryAddSingleton<BotMetrics>();
         services.TryAddSingleton<BotWork>();
         services.AddHostedService(sp => sp.GetRequiredService<BotWork>());
         services.TryAddSingleton<GuildSettingsService>();

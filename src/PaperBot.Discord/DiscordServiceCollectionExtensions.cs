@@ -9,6 +9,7 @@ using PaperBot.Discord.Gateway;
 using PaperBot.Discord.Interactions;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
+using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord;
 
@@ -64,6 +65,8 @@ public static class DiscordServiceCollectionExtensions
             }
         });
 
+        services.AddMetrics();
+        services.TryAddSingleton<DiscordMetrics>();
         services.TryAddSingleton<IGlobalRateLimiter, InProcessGlobalRateLimiter>();
         services.TryAddSingleton<IIdentifyLimiter, InProcessIdentifyLimiter>();
         services.TryAddSingleton<ICommandRegistrationStateStore, InMemoryCommandRegistrationStateStore>();

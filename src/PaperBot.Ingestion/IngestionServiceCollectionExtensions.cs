@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PaperBot.Ingestion.Fetching;
+using PaperBot.Ingestion.Telemetry;
 
 namespace PaperBot.Ingestion;
 
@@ -9,7 +10,7 @@ public static class IngestionServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the sample corpus loader, the ingestor, the live fetchers (HF daily papers, arXiv) with their named
-    /// HttpClient and Polly pipeline, and the "Ingestion" options. Needs AddPaperBotStorage for the store.
+    /// HttpClients and resilience pipelines (hf, arxiv), and the "Ingestion" options. Needs AddPaperBotStorage for the store.
     /// </summary>
     public static IServiceCollection AddPaperBotIngestion(this IServiceCollection services)
     {
@@ -19,13 +20,13 @@ public static class IngestionServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => IsHttpUrl(o.HfBaseUrl) && IsHttpUrl(o.ArxivBaseUrl), "Ingestion:HfBaseUrl and Ingestion:ArxivBaseUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
-        services.AddHttpClient(HttpResilience.HttpClientName, (sp, client) =>
-            HttpResilience.ConfigureClient(client, sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
-        services.AddIngestionHttpPipeline();
+        services.AddIngestionHttpClients();
         services.AddSingleton<ResilientHttpFetcher>();
         services.AddSingleton<HfDailyPapersFetcher>();
         services.AddSingleton<ArxivFetcher>();
         services.AddSingleton<SampleCorpusLoader>();
+        services.AddMetrics();
+        services.TryAddSingleton<IngestionMetrics>();
         services.AddSingleton<PaperIngestor>();
         return services;
     }

@@ -6,6 +6,7 @@ using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion.Fetching;
 using PaperBot.Ingestion.Parsing;
+using PaperBot.Ingestion.Telemetry;
 
 namespace PaperBot.Ingestion;
 
@@ -75,6 +76,7 @@ public sealed class PaperIngestor
     private readonly PaperLimits _limits;
     private readonly ISearchIndexMaintenance? _index;
     private readonly IngestionOptions _options;
+    private readonly IngestionMetrics? _metrics;
 
     public PaperIngestor(
         IPaperStore store,
@@ -83,8 +85,10 @@ public sealed class PaperIngestor
         ILogger<PaperIngestor>? logger = null,
         PaperLimits? limits = null,
         ISearchIndexMaintenance? index = null,
-        IOptions<IngestionOptions>? options = null)
+        IOptions<IngestionOptions>? options = null,
+        IngestionMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _http = http;
         _time = time;
@@ -311,7 +315,9 @@ public sealed class PaperIngestor
             _batch.Clear();
             if (ok.Count > 0)
             {
-                file.Counts += Store(ok);
+                var stored = Store(ok);
+                owner._metrics?.Stored(stored);
+                file.Counts += stored;
             }
 
             _done += ok.Count;

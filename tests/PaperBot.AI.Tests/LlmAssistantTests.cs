@@ -289,6 +289,20 @@ public sealed class LlmAssistantTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Retry_After_longer_than_MaxRetryAfter_ends_the_retries_and_falls_back()
+    {
+        using var sp = AiTestHost.Build(Config(_server, ("Llm:Resilience:MaxRetryAfter", "00:00:05")));
+        _server.DefaultChatReply = FakeReply.Status(429, TimeSpan.FromMinutes(10));
+        var sw = Stopwatch.StartNew();
+        var a = await sp.GetRequiredService<IPaperAssistant>().AskAsync(Ask("speculative decoding"));
+        sw.Stop();
+
+        Assert.True(a.UsedFallback);
+        Assert.Single(_server.ChatRequests); // not retried: the 10-minute wait is over the 5 s cap
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"{sw.ElapsedMilliseconds} ms: waited for the Retry-After");
+    }
+
+    [Fact]
     public async Task Api_keys_never_reach_the_logs()
     {
         var logs = new CapturingLoggerProvider();

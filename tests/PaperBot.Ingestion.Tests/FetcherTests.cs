@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using PaperBot.Core.Http;
 using PaperBot.Core.Papers;
 using PaperBot.Ingestion.Fetching;
 using PaperBot.Storage;
@@ -122,23 +123,6 @@ public sealed class FetcherTests : IAsyncLifetime
         Assert.Equal(15, (await task).Papers.Count);
         Assert.Equal(2, server.Requests.Count);
         Assert.True(server.Requests[1].At - server.Requests[0].At >= TimeSpan.FromSeconds(45));
-    }
-
-    [Fact]
-    public void Retry_After_parsing_handles_delta_date_and_past_dates()
-    {
-        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 12, 0, 0, TimeSpan.Zero));
-        using var delta = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
-        delta.Headers.TryAddWithoutValidation("Retry-After", "7");
-        Assert.Equal(TimeSpan.FromSeconds(7), HttpResilience.RetryAfter(delta, fake));
-        using var date = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        date.Headers.TryAddWithoutValidation("Retry-After", "Thu, 20 Aug 2026 12:01:30 GMT");
-        Assert.Equal(TimeSpan.FromSeconds(90), HttpResilience.RetryAfter(date, fake));
-        using var past = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        past.Headers.TryAddWithoutValidation("Retry-After", "Thu, 20 Aug 2026 11:00:00 GMT");
-        Assert.Equal(TimeSpan.Zero, HttpResilience.RetryAfter(past, fake));
-        using var none = new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable);
-        Assert.Null(HttpResilience.RetryAfter(none, fake));
     }
 
     [Fact]

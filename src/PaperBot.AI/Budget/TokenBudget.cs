@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Configuration;
 using PaperBot.Core.Persistence;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI.Budget;
 
@@ -18,7 +19,7 @@ public sealed class TokenUsageRecord
 }
 
 /// <summary>Records the token usage of every LLM call and enforces per-user and per-guild daily budgets.</summary>
-public sealed class TokenBudget(IRecordStore<TokenUsageRecord> store, IOptions<BudgetOptions> options, TimeProvider time)
+public sealed class TokenBudget(IRecordStore<TokenUsageRecord> store, IOptions<BudgetOptions> options, TimeProvider time, AiMetrics? metrics = null)
 {
     private readonly object _gate = new();
 
@@ -45,6 +46,8 @@ public sealed class TokenBudget(IRecordStore<TokenUsageRecord> store, IOptions<B
         {
             return;
         }
+
+        metrics?.Tokens(userId == Embeddings.PaperEmbeddings.UsageAccount ? "embeddings" : "llm", usage.InputTokens, usage.OutputTokens);
 
         lock (_gate)
         {

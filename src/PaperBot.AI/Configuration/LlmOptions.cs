@@ -79,7 +79,7 @@ public sealed class LlmCommandOptions
     public int? MaxTokens { get; set; }
 }
 
-/// <summary>Timeouts and retry limits of the named Polly pipelines ("Llm:Resilience", "Embeddings:Resilience").</summary>
+/// <summary>Timeouts and retry limits of the named HTTP resilience pipelines ("Llm:Resilience", "Embeddings:Resilience").</summary>
 public sealed class ResilienceSettings
 {
     public int MaxRetries { get; set; } = 3;

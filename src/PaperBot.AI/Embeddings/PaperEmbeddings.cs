@@ -7,6 +7,7 @@ using PaperBot.AI.Embeddings.Sample;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Core.Progress;
+using PaperBot.AI.Telemetry;
 
 namespace PaperBot.AI.Embeddings;
 
@@ -25,7 +26,8 @@ public sealed class PaperEmbeddings(
     TokenBudget budget,
     SampleVectors sample,
     ILogger<PaperEmbeddings> logger,
-    PaperChangeSignal? changes = null)
+    PaperChangeSignal? changes = null,
+    AiMetrics? metrics = null)
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
@@ -217,6 +219,7 @@ public sealed class PaperEmbeddings(
             if (rest.Count > 0)
             {
                 var vectors = await generator.GenerateAsync(rest.Select(x => x.Text), cancellationToken: ct).ConfigureAwait(false);
+                metrics?.Embedded("documents", rest.Count);
                 RecordUsage(vectors);
                 for (var i = 0; i < rest.Count; i++)
                 {
@@ -300,6 +303,7 @@ public sealed class PaperEmbeddings(
     public async Task<float[]> EmbedQueryAsync(string text, CancellationToken ct)
     {
         var e = await generator.GenerateAsync([text], cancellationToken: ct).ConfigureAwait(false);
+        metrics?.Embedded("query", 1);
         RecordUsage(e);
         var v = e[0].Vector.ToArray();
         var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);

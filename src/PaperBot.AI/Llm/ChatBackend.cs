@@ -16,7 +16,7 @@ namespace PaperBot.AI.Llm;
 /// <summary>
 /// The SK chat-completion services for the configured provider, one per model (per-command overrides): SK's OpenAI
 /// connector for openai / ollama / openai-compatible, SK's Azure OpenAI connector for azure-openai. The transport is
-/// the named HttpClient (Polly pipeline inside) and the SDKs' own retries are off.
+/// the named HttpClient (its resilience pipeline "llm" inside) and the SDKs' own retries are off.
 /// </summary>
 public sealed class ChatBackend
 {

@@ -6,8 +6,8 @@ using PaperBot.AI.Configuration;
 namespace PaperBot.AI.Llm;
 
 /// <summary>
-/// Builds the OpenAI SDK client for a provider: its transport is our HttpClient (which runs the named Polly pipeline)
-/// and its own retries are off, so Polly is the only retry.
+/// Builds the OpenAI SDK client for a provider: its transport is our HttpClient (which runs the named resilience pipeline)
+/// and its own retries are off, so that pipeline is the only retry.
 /// </summary>
 public static class OpenAIClientFactory
 {

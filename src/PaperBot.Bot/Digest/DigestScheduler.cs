@@ -4,6 +4,7 @@ using PaperBot.Bot.Options;
 using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Core.Persistence;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Digest;
 
@@ -23,7 +24,8 @@ public sealed class DigestScheduler(
     ShardOwnership ownership,
     TimeProvider time,
     IOptions<DigestOptions> options,
-    ILogger<DigestScheduler> logger)
+    ILogger<DigestScheduler> logger,
+    BotMetrics? metrics = null)
 {
     /// <summary>A post later than this after its due time counts as a catch-up.</summary>
     public static readonly TimeSpan CatchUpGrace = TimeSpan.FromMinutes(5);
@@ -92,6 +94,7 @@ public sealed class DigestScheduler(
                 record.MessageId = outcome.MessageId;
                 record.PaperCount = outcome.PaperCount;
                 record.FromDatabase = outcome.FromDatabase;
+                metrics?.Digest(catchUp ? "caught_up" : "posted");
                 logger.LogInformation("Digest posted for guild {Guild} ({Date}{CatchUp})", guild.GuildId, record.LocalDate, catchUp ? ", catch-up" : "");
             }
             catch (LeaseLostException ex)
@@ -111,6 +114,7 @@ public sealed class DigestScheduler(
             {
                 record.Status = DigestStatus.Failed;
                 record.Error = ex.Message;
+                metrics?.Digest("failed");
                 logger.LogError(ex, "Digest for guild {Guild} ({Date}) failed", guild.GuildId, record.LocalDate);
             }
 

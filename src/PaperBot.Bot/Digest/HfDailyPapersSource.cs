@@ -4,7 +4,7 @@ using PaperBot.Ingestion.Fetching;
 namespace PaperBot.Bot.Digest;
 
 /// <summary>
-/// The latest HF daily papers through the ingestion fetcher (its named Polly pipeline does the retries). HF features no
+/// The latest HF daily papers through the ingestion fetcher (its "hf" resilience pipeline does the retries). HF features no
 /// papers on some days (weekends, early morning), so an empty day falls back to the previous days.
 /// </summary>
 public sealed class HfDailyPapersSource(HfDailyPapersFetcher fetcher) : IDailyPapersSource

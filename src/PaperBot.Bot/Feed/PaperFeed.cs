@@ -3,15 +3,16 @@ using Microsoft.Extensions.Options;
 using PaperBot.Bot.Options;
 using PaperBot.Core.Papers;
 using PaperBot.Ingestion.Fetching;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Feed;
 
 /// <summary>
 /// One feed pass: fetches the HF daily papers of today and <see cref="FeedOptions.LookBackDays"/> earlier days (UTC)
-/// through the ingestion fetcher (its named Polly pipeline does the retries) and upserts them. A day that fails is
+/// through the ingestion fetcher (its "hf" resilience pipeline does the retries) and upserts them. A day that fails is
 /// reported and skipped; the others are still stored. Upserts merge, so a re-fetch only raises upvotes.
 /// </summary>
-public sealed class PaperFeed(HfDailyPapersFetcher fetcher, IPaperStore store, TimeProvider time, IOptions<FeedOptions> options, ILogger<PaperFeed> logger)
+public sealed class PaperFeed(HfDailyPapersFetcher fetcher, IPaperStore store, TimeProvider time, IOptions<FeedOptions> options, ILogger<PaperFeed> logger, BotMetrics? metrics = null)
 {
     public async Task<FeedPassResult> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -41,6 +42,7 @@ public sealed class PaperFeed(HfDailyPapersFetcher fetcher, IPaperStore store, T
             }
         }
 
+        metrics?.FeedPass(failedDays.Count == 0, counts.Added, counts.Updated, counts.Unchanged);
         return new FeedPassResult(counts, failedDays);
     }
 }

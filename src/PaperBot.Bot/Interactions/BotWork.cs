@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Interactions;
 
@@ -8,8 +9,16 @@ namespace PaperBot.Bot.Interactions;
 /// Runs event handling off the gateway loop (so a slow LLM answer never delays the next interaction's deferral) and
 /// keeps track of it: on shutdown in-flight work is cancelled and awaited. A failing task is logged, never rethrown.
 /// </summary>
-public sealed class BotWork(ILogger<BotWork> logger) : IHostedService, IDisposable
+public sealed class BotWork : IHostedService, IDisposable
 {
+    private readonly ILogger<BotWork> logger;
+
+    public BotWork(ILogger<BotWork> logger, BotMetrics? metrics = null)
+    {
+        this.logger = logger;
+        metrics?.ObserveWorkQueue(() => InFlight);
+    }
+
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<int, Task> _running = new();
     private int _next;

@@ -4,6 +4,7 @@ using PaperBot.Bot.RateLimiting;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Interactions;
 using PaperBot.Discord.Models;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Interactions;
 
@@ -12,7 +13,7 @@ namespace PaperBot.Bot.Interactions;
 /// event at a time, so everything here returns at once: LLM work is deferred (type 5) first and then finished on
 /// <see cref="BotWork"/> by editing @original. Errors reach the user as short ephemeral messages (flags 64), never stack traces.
 /// </summary>
-public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work, ILogger<InteractionDispatcher> logger)
+public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work, ILogger<InteractionDispatcher> logger, BotMetrics? metrics = null)
 {
     public const string GenericError = "Sorry, something went wrong while handling that. Please try again in a moment.";
 
@@ -27,6 +28,7 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
         }
 
         var what = "/" + command.Definition.Name;
+        metrics?.Command(what);
         try
         {
             if (command.Mode == ResponseMode.Deferred)
@@ -87,6 +89,7 @@ public sealed class InteractionDispatcher(UserRateLimiter limiter, BotWork work,
         }
 
         var what = "button " + handler.Prefix;
+        metrics?.Command(what);
         try
         {
             if (handler.Response == ComponentResponse.DeferredEphemeral)

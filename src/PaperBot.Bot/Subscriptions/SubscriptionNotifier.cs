@@ -6,6 +6,7 @@ using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Rest;
+using PaperBot.Bot.Telemetry;
 
 namespace PaperBot.Bot.Subscriptions;
 
@@ -22,7 +23,8 @@ public sealed class SubscriptionNotifier(
     WorkClaims claims,
     ShardOwnership ownership,
     TimeProvider time,
-    ILogger<SubscriptionNotifier> logger)
+    ILogger<SubscriptionNotifier> logger,
+    BotMetrics? metrics = null)
 {
     public const int MaxPapersPerDm = 10;
     private const int RememberedIds = 500;
@@ -71,6 +73,7 @@ public sealed class SubscriptionNotifier(
                 {
                     // e.g. the user closed DMs (403): try again at the next run, nothing is marked as sent
                     claims.Release(claim);
+                    metrics?.SubscriptionDm(sent: false);
                     logger.LogWarning("Could not DM subscriber {User}: {Status}", sub.UserId, (int)ex.StatusCode);
                     continue;
                 }
@@ -90,6 +93,7 @@ public sealed class SubscriptionNotifier(
             sub.NotifiedIds = sub.NotifiedIds.Concat(matches.Select(p => p.Id)).TakeLast(RememberedIds).ToList();
             subscriptions.Put(key, sub);
             claims.Complete(claim);
+            metrics?.SubscriptionDm(sent: true);
             sent++;
         }
 

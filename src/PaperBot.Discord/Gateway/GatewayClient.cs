@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
+using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Gateway;
 
@@ -34,6 +35,7 @@ public sealed class GatewayClient
     private int _running;
     private int _identifies;
     private int _resumes;
+    private readonly DiscordMetrics? _metrics;
 
     public GatewayClient(
         IDiscordRestClient rest,
@@ -43,8 +45,11 @@ public sealed class GatewayClient
         IIdentifyLimiter identify,
         TimeProvider time,
         IOptions<DiscordOptions> options,
-        ILogger<GatewayClient> logger)
+        ILogger<GatewayClient> logger,
+        DiscordMetrics? metrics = null)
     {
+        _metrics = metrics;
+        metrics?.ObserveGateway(() => State);
         _identify = identify;
         _rest = rest;
         _sockets = sockets;
@@ -193,6 +198,11 @@ public sealed class GatewayClient
         using var connCts = new CancellationTokenSource();
         var conn = new Connection(socket, connCts);
         ConnectionCount++;
+        if (ConnectionCount > 1)
+        {
+            _metrics?.Reconnected();
+        }
+
         await socket.ConnectAsync(uri, ct).ConfigureAwait(false);
         _socket = socket;
         await using var shutdown = ct.Register(() => _ = CloseForShutdownAsync(conn));
@@ -399,6 +409,7 @@ public sealed class GatewayClient
                     if (conn.LastBeatSent is { } sent)
                     {
                         Latency = _time.GetUtcNow() - sent;
+                        _metrics?.HeartbeatAcked(Latency.Value);
                     }
 
                     conn.Acked = true;
@@ -450,6 +461,7 @@ public sealed class GatewayClient
             Sequence = s;
         }
 
+        _metrics?.Event(payload.T ?? "");
         switch (payload.T)
         {
             case "READY":
@@ -464,6 +476,7 @@ public sealed class GatewayClient
             case "RESUMED":
                 conn.Established = true;
                 _logger.LogInformation("Gateway RESUMED at seq {Seq}", Sequence);
+                _metrics?.Resumed();
                 SetState(GatewayState.Ready);
                 break;
         }

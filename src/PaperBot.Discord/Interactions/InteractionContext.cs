@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
+using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Interactions;
 
@@ -34,8 +35,11 @@ public sealed class InteractionContext
     private volatile bool _tokenDead;
     private bool _lateNoticeSent;
 
-    public InteractionContext(Interaction interaction, IDiscordRestClient rest, CancellationToken cancellationToken, TimeProvider? time = null, ILogger? logger = null)
+    private readonly DiscordMetrics? _metrics;
+
+    public InteractionContext(Interaction interaction, IDiscordRestClient rest, CancellationToken cancellationToken, TimeProvider? time = null, ILogger? logger = null, DiscordMetrics? metrics = null)
     {
+        _metrics = metrics;
         Interaction = interaction;
         Rest = rest;
         CancellationToken = cancellationToken;
@@ -300,5 +304,7 @@ public sealed class InteractionContext
         {
             throw new InvalidOperationException("This interaction was already answered; use EditResponseAsync or FollowupAsync.");
         }
+
+        _metrics?.FirstResponse(Interaction.Type, _time.GetUtcNow() - ReceivedAt);
     }
 }

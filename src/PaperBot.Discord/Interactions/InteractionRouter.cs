@@ -3,6 +3,7 @@ using PaperBot.Discord.Builders;
 using PaperBot.Discord.Gateway;
 using PaperBot.Discord.Models;
 using PaperBot.Discord.Rest;
+using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Interactions;
 
@@ -18,7 +19,8 @@ public sealed class InteractionRouter(
     IEnumerable<IModalHandler> modals,
     IDiscordRestClient rest,
     TimeProvider time,
-    ILogger<InteractionRouter> logger) : IGatewayEventHandler<InteractionCreateEvent>
+    ILogger<InteractionRouter> logger,
+    DiscordMetrics? metrics = null) : IGatewayEventHandler<InteractionCreateEvent>
 {
     public const string UnknownMessage = "This command is not available right now.";
     public const string ErrorMessage = "Sorry, something went wrong while handling that.";
@@ -30,7 +32,8 @@ public sealed class InteractionRouter(
     public async ValueTask HandleAsync(InteractionCreateEvent interaction, IDiscordRestClient callbacks, CancellationToken cancellationToken)
     {
         var rest = callbacks;
-        var context = new InteractionContext(interaction, rest, cancellationToken, time, logger);
+        metrics?.Interaction(interaction.Type);
+        var context = new InteractionContext(interaction, rest, cancellationToken, time, logger, metrics);
         Func<InteractionContext, Task>? handler = null;
         string what;
         switch (interaction.Type)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.Discord.Models;
+using PaperBot.Discord.Telemetry;
 
 namespace PaperBot.Discord.Rest;
 
@@ -35,8 +36,12 @@ public sealed class RateLimitManager
     private long _globalRateLimited;
     private long _evicted;
 
-    public RateLimitManager(TimeProvider time, IOptions<DiscordOptions> options, IGlobalRateLimiter global, ILogger<RateLimitManager> logger)
+    private readonly DiscordMetrics? _metrics;
+
+    public RateLimitManager(TimeProvider time, IOptions<DiscordOptions> options, IGlobalRateLimiter global, ILogger<RateLimitManager> logger, DiscordMetrics? metrics = null)
     {
+        _metrics = metrics;
+        metrics?.ObserveRateLimits(() => InvalidRequestCount, () => BucketCount);
         _time = time;
         _logger = logger;
         _options = options.Value;
@@ -409,6 +414,7 @@ public sealed class RateLimitManager
         }
 
         var status = (int)response.StatusCode;
+        _metrics?.RestResponse(lease.Route.Method, status);
         if (status is 401 or 403 or 429)
         {
             var scope = Header(headers, "X-RateLimit-Scope");
@@ -429,6 +435,8 @@ public sealed class RateLimitManager
                 || string.Equals(Header(headers, "X-RateLimit-Scope"), "global", StringComparison.OrdinalIgnoreCase);
             var until = now + retryAfter;
             Interlocked.Increment(ref _rateLimited);
+            _metrics?.RateLimited(isGlobal ? "global"
+                : string.Equals(Header(headers, "X-RateLimit-Scope"), "shared", StringComparison.OrdinalIgnoreCase) ? "shared" : "bucket");
             if (isGlobal)
             {
                 Interlocked.Increment(ref _globalRateLimited);

@@ -1,54 +1,38 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Registry;
 using Polly.Timeout;
+using PaperBot.Core.Http;
 
 namespace PaperBot.Ingestion.Fetching;
 
 /// <summary>A fetch that failed for good (after the pipeline's retries). The message is meant for the user.</summary>
 public sealed class FetchException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>GETs text through the named resilience pipeline (<see cref="HttpResilience.PipelineName"/>).</summary>
-public sealed class ResilientHttpFetcher
+/// <summary>
+/// GETs text through the resilient HttpClient of the source (<see cref="IngestionHttp.ArxivClient"/> for the arXiv
+/// host, <see cref="IngestionHttp.HfClient"/> otherwise) and turns the pipeline's outcomes into user messages.
+/// </summary>
+public sealed class ResilientHttpFetcher(IHttpClientFactory clients, IOptions<IngestionOptions> options)
 {
-    private readonly IHttpClientFactory _clients;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly IngestionOptions _options;
-
-    public ResilientHttpFetcher(IHttpClientFactory clients, ResiliencePipelineProvider<string> pipelines, IOptions<IngestionOptions> options)
-    {
-        _clients = clients;
-        _pipeline = pipelines.GetPipeline<HttpResponseMessage>(HttpResilience.PipelineName);
-        _options = options.Value;
-    }
+    private readonly IngestionOptions _options = options.Value;
 
     public async Task<string> GetStringAsync(Uri url, CancellationToken cancellationToken)
     {
-        var client = _clients.CreateClient(HttpResilience.HttpClientName);
+        var client = clients.CreateClient(ClientFor(url));
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        var attempts = 0;
         try
         {
-            using var response = await _pipeline.ExecuteAsync(
-                async ctx =>
-                {
-                    Interlocked.Increment(ref attempts);
-                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
-
-                    // ResponseContentRead: the body is read inside the attempt, so a truncated body is retried too.
-                    return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, ctx.CancellationToken).ConfigureAwait(false);
-                },
-                context).ConfigureAwait(false);
-
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.SetResilienceContext(context);
+            using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var detail = context.Properties.TryGetValue(HttpResilience.RetryAfterTooLong, out var wait)
-                    ? $"; the server asked to retry after {wait.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s, longer than Ingestion:MaxRetryAfter ({_options.MaxRetryAfter.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s), try again later"
+                    ? $"; the server asked to retry after {Seconds(wait)} s, longer than Ingestion:MaxRetryAfter ({Seconds(_options.MaxRetryAfter)} s), try again later"
                     : "";
-                throw new FetchException($"GET {url} failed: HTTP {(int)response.StatusCode} {ReasonOf(response.StatusCode)} after {attempts} attempt(s){detail}");
+                throw new FetchException($"GET {url} failed: HTTP {(int)response.StatusCode} {response.StatusCode} after {Attempts(context)} attempt(s){detail}");
             }
 
             return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -59,15 +43,11 @@ public sealed class ResilientHttpFetcher
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new FetchException($"GET {url} timed out after {attempts} attempt(s) (Ingestion:AttemptTimeout {_options.AttemptTimeout}, Ingestion:TotalTimeout {_options.TotalTimeout})", ex);
+            throw new FetchException($"GET {url} timed out after {Attempts(context)} attempt(s) (Ingestion:AttemptTimeout {_options.AttemptTimeout}, Ingestion:TotalTimeout {_options.TotalTimeout})", ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            throw new FetchException($"GET {url} failed after {attempts} attempt(s): {ex.Message}", ex);
-        }
-        catch (IOException ex)
-        {
-            throw new FetchException($"GET {url} failed after {attempts} attempt(s): {ex.Message}", ex);
+            throw new FetchException($"GET {url} failed after {Attempts(context)} attempt(s): {ex.Message}", ex);
         }
         finally
         {
@@ -75,5 +55,12 @@ public sealed class ResilientHttpFetcher
         }
     }
 
-    private static string ReasonOf(HttpStatusCode code) => code.ToString();
+    private string ClientFor(Uri url) =>
+        Uri.TryCreate(_options.ArxivBaseUrl, UriKind.Absolute, out var arxiv) && string.Equals(arxiv.Authority, url.Authority, StringComparison.OrdinalIgnoreCase)
+            ? IngestionHttp.ArxivClient
+            : IngestionHttp.HfClient;
+
+    private static int Attempts(ResilienceContext context) => context.Properties.GetValue(HttpResilience.Attempts, 1);
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture);
 }

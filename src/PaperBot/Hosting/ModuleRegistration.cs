@@ -10,6 +10,7 @@ using PaperBot.Interactions;
 using PaperBot.Storage;
 using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
+using PaperBot.Telemetry;
 
 namespace PaperBot.Hosting;
 
@@ -18,6 +19,7 @@ public static class ModuleRegistration
 {
     public static IServiceCollection AddPaperBotModules(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddPaperBotTelemetry(); // first: its endpoint starts before the gateway
         services.AddPaperBotStorage();
         services.AddPaperBotIngestion();
         services.AddPaperBotSearch();

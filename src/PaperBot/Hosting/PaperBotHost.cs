@@ -71,6 +71,12 @@ public static class PaperBotHost
         }
 
         builder.Logging.ClearProviders();
+        // Logging:Console:FormatterName=json switches to one JSON object per line (options: Logging:Console:FormatterOptions).
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -83,7 +89,15 @@ public static class PaperBotHost
         });
         builder.Logging.AddConfiguration(config.GetSection("Logging"));
         // Logs go to stderr so stdout stays machine-readable (--json).
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o =>
+        {
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+            // AddSimpleConsole (the default) set its own name last; the configured formatter wins over it.
+            if (config["Logging:Console:FormatterName"] is { Length: > 0 } formatter)
+            {
+                o.FormatterName = formatter;
+            }
+        });
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(console);

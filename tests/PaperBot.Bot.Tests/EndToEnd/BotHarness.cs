@@ -115,7 +115,11 @@ public sealed class BotHarness : IAsyncDisposable
     }
 
     /// <summary>Starts `paperbot run` and waits until the gateway is READY and the commands are registered.</summary>
-    public async Task<RunningBot> StartBotAsync(TimeSpan? timeout = null)
+    public async Task<RunningBot> StartBotAsync(TimeSpan? timeout = null) => await StartBotAsync(beforeReady: null, timeout);
+
+    /// <summary>As <see cref="StartBotAsync(TimeSpan?)"/>; <paramref name="beforeReady"/> runs once the host has started,
+    /// before waiting for READY (with <see cref="FakeDiscordOptions.HoldReadyUntil"/> it sees the bot not yet READY).</summary>
+    public async Task<RunningBot> StartBotAsync(Func<IServiceProvider, Task>? beforeReady, TimeSpan? timeout = null)
     {
         var probe = new HostProbe();
         var stdout = new StringWriter();
@@ -132,6 +136,11 @@ public sealed class BotHarness : IAsyncDisposable
         if (started == exit)
         {
             throw new InvalidOperationException($"paperbot run exited with {await exit}: {stderr}");
+        }
+
+        if (beforeReady is not null)
+        {
+            await beforeReady(await probe.Started);
         }
 
         await Discord.Gateway.WaitForReadyAsync(identifiesBefore + 1, timeout ?? TimeSpan.FromSeconds(30));

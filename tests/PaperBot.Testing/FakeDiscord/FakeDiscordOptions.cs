@@ -62,4 +62,7 @@ public sealed class FakeDiscordOptions
 
     /// <summary>Client sends allowed per 60 s before the fake closes with 4008 (Discord: 120).</summary>
     public int GatewaySendsPerMinute { get; set; } = 120;
+
+    /// <summary>When set, READY is sent only after this task completes (tests that look at a bot before READY).</summary>
+    public Task? HoldReadyUntil { get; set; }
 }

@@ -588,6 +588,11 @@ public sealed partial class FakeGateway
                 ready["shard"] = shard.DeepClone();
             }
 
+            if (o.HoldReadyUntil is { } hold)
+            {
+                await hold.ConfigureAwait(false);
+            }
+
             await AppendAndSendAsync(session, "READY", ready).ConfigureAwait(false);
             conn.Ready = true;
             foreach (var g in o.Guilds)
