@@ -13,6 +13,7 @@ using PaperBot.Bot.Paging;
 using PaperBot.Bot.Polls;
 using PaperBot.Bot.RateLimiting;
 using PaperBot.Bot.ReadingGroup;
+using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
 using PaperBot.Bot.Trending;
@@ -63,6 +64,20 @@ public static class BotServiceCollectionExtensions
         services.TryAddSingleton<BotWork>();
         services.AddHostedService(sp => sp.GetRequiredService<BotWork>());
         services.TryAddSingleton<GuildSettingsService>();
+        services.AddBotScaling();
+        return services;
+    }
+
+    /// <summary>Shard ownership of scheduled work and the claim/lease rows that make it exactly-once across processes ("Scaling").</summary>
+    public static IServiceCollection AddBotScaling(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<DiscordOptions>();
+        services.AddOptions<ScalingOptions>().BindConfiguration(ScalingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<BotProcessRole>();
+        services.TryAddSingleton<ShardOwnership>();
+        services.TryAddSingleton<WorkerIdentity>();
+        services.TryAddSingleton<WorkClaims>();
         return services;
     }
 

@@ -30,6 +30,10 @@ public sealed class DiscordOptions : IValidatableObject
     [Range(1, 65536, ErrorMessage = "Discord:ShardCount must be between 1 and 65536.")]
     public int? ShardCount { get; set; }
 
+    /// <summary>The application's public key (Developer Portal → General Information → Public Key), 64 hex digits: the
+    /// HTTP Interactions Endpoint (`paperbot serve-interactions`) verifies every request's Ed25519 signature with it.</summary>
+    public string? PublicKey { get; set; }
+
     /// <summary>The URL in <c>User-Agent: DiscordBot (url, version)</c>.</summary>
     [Required(ErrorMessage = "Discord:UserAgentUrl must be set (a URL identifying the bot, for the User-Agent header).")]
     public string UserAgentUrl { get; set; } = "https://github.com/paperbot/paperbot";
@@ -95,6 +99,11 @@ public sealed class DiscordOptions : IValidatableObject
         if (ReadyTimeout < TimeSpan.FromSeconds(1) || ReadyTimeout > TimeSpan.FromMinutes(10))
         {
             yield return new ValidationResult("Discord:ReadyTimeout must be between 00:00:01 and 00:10:00.", [nameof(ReadyTimeout)]);
+        }
+
+        if (!string.IsNullOrEmpty(PublicKey) && (PublicKey.Length != 64 || !PublicKey.All(Uri.IsHexDigit)))
+        {
+            yield return new ValidationResult("Discord:PublicKey must be the application's public key: 64 hex digits (Developer Portal → General Information → Public Key).", [nameof(PublicKey)]);
         }
 
         if (ShardId.HasValue != ShardCount.HasValue)

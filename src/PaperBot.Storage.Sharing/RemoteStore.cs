@@ -50,6 +50,12 @@ internal sealed class RemoteStore : IDisposable
             using var response = _http.PostAsJsonAsync("rpc/" + op, args ?? new { }, Wire.Json, cts.Token).GetAwaiter().GetResult();
             if (response.IsSuccessStatusCode)
             {
+                // Results.Json(null) answers 200 with an empty body: a missing record (Get of an absent key)
+                if (response.Content.Headers.ContentLength == 0)
+                {
+                    return default!;
+                }
+
                 using var stream = response.Content.ReadAsStream(cts.Token);
                 return JsonSerializer.Deserialize<T>(stream, Wire.Json)!;
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.AI;
 using PaperBot.Bot.Interactions;
+using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
 using PaperBot.Bot.Trending;
@@ -27,12 +28,13 @@ public sealed class DigestPublisher(
     IPaperSignals signals,
     IOptions<TrendingOptions> trending,
     BotWork work,
+    WorkClaims claims,
     ILogger<DigestPublisher> logger) : IDigestPublisher
 {
     /// <summary>How far back the database fallback looks for featured papers.</summary>
     public const int FallbackDays = 7;
 
-    public async Task<DigestOutcome> PublishAsync(GuildSettings settings, DigestSlot slot, bool catchUp, CancellationToken cancellationToken)
+    public async Task<DigestOutcome> PublishAsync(GuildSettings settings, DigestSlot slot, bool catchUp, WorkClaim claim, CancellationToken cancellationToken)
     {
         IReadOnlyList<Paper> candidates;
         var fromDatabase = false;
@@ -62,7 +64,9 @@ public sealed class DigestPublisher(
             ? new DigestLines([], false, null, default)
             : await assistant.DigestLinesAsync(top, new RequestContext(PaperAssistant.SystemUser, settings.GuildId.ToString(CultureInfo.InvariantCulture)), cancellationToken);
         var message = DigestMessage.Build(slot.LocalDate, top, lines.Lines, fromDatabase, catchUp, settings.Time, lines.Notice);
-        var posted = await rest.CreateMessageAsync(settings.ChannelId, message.Build(), cancellationToken);
+        claims.Renew(claim);
+        var posted = await rest.CreateMessageAsync(settings.ChannelId, message.Build().WithEnforcedNonce(WorkClaims.NonceFor(claim.Key)), cancellationToken);
+        claims.RecordResult(claim, posted.Id, settings.ChannelId);
         signals.RememberMessage(settings.GuildId, settings.ChannelId, posted.Id, PaperMessageKind.Digest, top.Select(p => p.Id).ToList());
         if (trending.Value.SeedDigestReactions && top.Count > 0)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.Bot.Options;
+using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Core.Persistence;
 using PaperBot.Bot.Telemetry;
@@ -8,14 +9,19 @@ using PaperBot.Bot.Telemetry;
 namespace PaperBot.Bot.Digest;
 
 /// <summary>
-/// Decides which guilds are due and posts each (guild, local date) exactly once: the slot is claimed atomically with
-/// <see cref="IRecordStore{T}.TryInsert"/> before posting and marked Posted (or Failed) afterwards. A guild whose post
-/// time passed today while the bot was down is caught up once on the next check. Time comes only from <see cref="TimeProvider"/>.
+/// Decides which of this shard's guilds (<see cref="ShardOwnership"/>) are due and posts each (guild, local date) exactly
+/// once, also across processes: the slot is claimed with a lease (<see cref="WorkClaims"/>) before posting, the post is
+/// sent with an enforced nonce and its message id recorded at once, and the slot is marked Posted (or Failed) afterwards.
+/// A process that crashes mid-post loses the lease when it expires; the next check (here or in a restarted process)
+/// takes over, and when the earlier attempt's message id is known it is not posted again. A guild whose post time passed
+/// today while the bot was down is caught up once on the next check. Time comes only from <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class DigestScheduler(
     GuildSettingsService settings,
     IRecordStore<DigestRecord> records,
     IDigestPublisher publisher,
+    WorkClaims claims,
+    ShardOwnership ownership,
     TimeProvider time,
     IOptions<DigestOptions> options,
     ILogger<DigestScheduler> logger,
@@ -34,7 +40,7 @@ public sealed class DigestScheduler(
         }
 
         var now = time.GetUtcNow();
-        foreach (var guild in settings.AllScheduled())
+        foreach (var guild in settings.AllScheduled().Where(g => ownership.OwnsGuild(g.GuildId)))
         {
             DigestSlot slot;
             try
@@ -63,14 +69,27 @@ public sealed class DigestScheduler(
                 ClaimedAt = now,
                 CatchUp = catchUp,
             };
-            if (records.Get(key) is not null || !records.TryInsert(key, record))
+            if (records.Get(key) is { Status: DigestStatus.Posted or DigestStatus.Failed } || claims.TryAcquire("digest:" + key) is not { } claim)
             {
-                continue; // already posted (or being posted) for this local date
+                continue; // already posted, or being posted by a process whose lease has not expired
             }
 
+            if (claim.ResultId is { } earlier)
+            {
+                // an earlier attempt posted and recorded the message id, then died before marking the slot
+                record.Status = DigestStatus.Posted;
+                record.MessageId = earlier;
+                record.CompletedAt = time.GetUtcNow();
+                records.Put(key, record);
+                claims.Complete(claim);
+                logger.LogInformation("Digest for guild {Guild} ({Date}) was already posted by attempt {Attempt}; not posting again", guild.GuildId, record.LocalDate, claim.Attempt - 1);
+                continue;
+            }
+
+            records.Put(key, record);
             try
             {
-                var outcome = await publisher.PublishAsync(guild, slot, catchUp, cancellationToken);
+                var outcome = await publisher.PublishAsync(guild, slot, catchUp, claim, cancellationToken);
                 record.Status = DigestStatus.Posted;
                 record.MessageId = outcome.MessageId;
                 record.PaperCount = outcome.PaperCount;
@@ -78,10 +97,17 @@ public sealed class DigestScheduler(
                 metrics?.Digest(catchUp ? "caught_up" : "posted");
                 logger.LogInformation("Digest posted for guild {Guild} ({Date}{CatchUp})", guild.GuildId, record.LocalDate, catchUp ? ", catch-up" : "");
             }
+            catch (LeaseLostException ex)
+            {
+                logger.LogWarning("Digest for guild {Guild} ({Date}) not posted here: {Reason}", guild.GuildId, record.LocalDate, ex.Message);
+                continue;
+            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                record.Status = DigestStatus.Failed;
+                // host stopping: give the lease back so the next process posts (same nonce, so never twice)
                 record.Error = "cancelled (host stopping)";
+                records.Put(key, record);
+                claims.Release(claim);
                 throw;
             }
             catch (Exception ex)
@@ -91,12 +117,10 @@ public sealed class DigestScheduler(
                 metrics?.Digest("failed");
                 logger.LogError(ex, "Digest for guild {Guild} ({Date}) failed", guild.GuildId, record.LocalDate);
             }
-            finally
-            {
-                record.CompletedAt = time.GetUtcNow();
-                records.Put(key, record);
-            }
 
+            record.CompletedAt = time.GetUtcNow();
+            records.Put(key, record);
+            claims.Complete(claim);
             posted.Add(record);
         }
 
@@ -109,7 +133,7 @@ public sealed class DigestScheduler(
         var now = time.GetUtcNow();
         var poll = options.Value.PollInterval;
         var next = now + poll;
-        foreach (var guild in settings.AllScheduled())
+        foreach (var guild in settings.AllScheduled().Where(g => ownership.OwnsGuild(g.GuildId)))
         {
             try
             {

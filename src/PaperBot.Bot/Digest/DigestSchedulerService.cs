@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 
 namespace PaperBot.Bot.Digest;
@@ -8,6 +9,7 @@ namespace PaperBot.Bot.Digest;
 public sealed class DigestSchedulerService(
     DigestScheduler scheduler,
     GuildSettingsService settings,
+    ShardOwnership ownership,
     TimeProvider time,
     ILogger<DigestSchedulerService> logger) : BackgroundService
 {
@@ -15,6 +17,11 @@ public sealed class DigestSchedulerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!ownership.RunsScheduledWork)
+        {
+            return;
+        }
+
         settings.Changed += OnSettingsChanged;
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PaperBot.Bot.Options;
+using PaperBot.Bot.Scaling;
 
 namespace PaperBot.Bot.Feed;
 
@@ -8,13 +9,13 @@ namespace PaperBot.Bot.Feed;
 /// Runs <see cref="PaperFeed"/> at start and then every <see cref="FeedOptions.Interval"/> (time from <see cref="TimeProvider"/>).
 /// Passes start an interval after the previous pass started, not after it ended, so a slow pass does not push the
 /// schedule back and the wait is computed from the clock when the pass ends (a pass longer than the interval is
-/// followed at once by the next).
+/// followed at once by the next). With several shards only shard 0 runs it (<see cref="ShardOwnership.RunsGlobalJobs"/>).
 /// </summary>
-public sealed class PaperFeedService(PaperFeed feed, TimeProvider time, IOptions<FeedOptions> options) : BackgroundService
+public sealed class PaperFeedService(PaperFeed feed, ShardOwnership ownership, TimeProvider time, IOptions<FeedOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || !ownership.RunsGlobalJobs)
         {
             return;
         }

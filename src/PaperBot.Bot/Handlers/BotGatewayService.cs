@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PaperBot.Bot.Scaling;
 using PaperBot.Discord.Gateway;
 
 namespace PaperBot.Bot.Handlers;
@@ -17,11 +18,17 @@ public sealed class BotRunState
 /// <summary>
 /// Hosts the gateway connection for the bot. A fatal close code (4004, 4010–4014) is recorded in <see cref="BotRunState"/> and
 /// stops the application, so `paperbot run` prints the clear reason and exits non-zero instead of reconnecting forever.
+/// An interactions-only process (<see cref="BotProcessRole"/>) opens no gateway connection.
 /// </summary>
-public sealed class BotGatewayService(GatewayClient gateway, BotRunState state, IHostApplicationLifetime lifetime, ILogger<BotGatewayService> logger) : BackgroundService
+public sealed class BotGatewayService(GatewayClient gateway, BotRunState state, BotProcessRole role, IHostApplicationLifetime lifetime, ILogger<BotGatewayService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (role.InteractionsOnly)
+        {
+            return;
+        }
+
         try
         {
             await gateway.RunAsync(stoppingToken);

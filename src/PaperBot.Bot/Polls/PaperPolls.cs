@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PaperBot.AI.Offline;
 using PaperBot.Bot.ReadingGroup;
+using PaperBot.Bot.Scaling;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
@@ -21,6 +22,7 @@ public sealed class PaperPolls(
     IRecordStore<PollAnnouncement> announcements,
     IDiscordRestClient rest,
     IOptions<ReadingGroupOptions> options,
+    ShardOwnership ownership,
     TimeProvider time,
     ILogger<PaperPolls> logger)
 {
@@ -119,7 +121,8 @@ public sealed class PaperPolls(
 
     private IEnumerable<PaperPoll> Open() => polls.All().Select(kv => kv.Value).Where(p => !p.Announced);
 
-    private List<PaperPoll> Due(DateTimeOffset now) => Open().Where(p => now >= p.ExpiresAt + options.Value.PollResultsGrace).ToList();
+    /// <summary>Missed results of this shard's guilds (<see cref="ShardOwnership"/>).</summary>
+    private List<PaperPoll> Due(DateTimeOffset now) => Open().Where(p => now >= p.ExpiresAt + options.Value.PollResultsGrace && ownership.OwnsGuild(p.GuildId)).ToList();
 
     private static List<int> Counts(PaperPoll poll, PollResults results) =>
         Enumerable.Range(1, poll.PaperIds.Count).Select(a => results.AnswerCounts.FirstOrDefault(c => c.Id == a)?.Count ?? 0).ToList();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using PaperBot.AI.Offline;
+using PaperBot.Bot.Scaling;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
 using PaperBot.Discord.Models;
@@ -20,6 +21,7 @@ public sealed class SessionReminders(
     ReadingSessions sessions,
     IRecordStore<ReadingReminder> reminders,
     IDiscordRestClient rest,
+    ShardOwnership ownership,
     TimeProvider time,
     ILogger<SessionReminders> logger)
 {
@@ -32,7 +34,8 @@ public sealed class SessionReminders(
     private IEnumerable<ReadingSession> Due(DateTimeOffset now)
     {
         var lead = sessions.Options.ReminderLead;
-        return sessions.All().Where(s => !s.Cancelled && now >= s.StartUtc - lead && now < s.EndUtc).OrderBy(s => s.StartUtc);
+        // only the reminders of this shard's guilds (all of them without sharding, none in an interactions-only process)
+        return sessions.All().Where(s => !s.Cancelled && now >= s.StartUtc - lead && now < s.EndUtc && ownership.OwnsGuild(s.GuildId)).OrderBy(s => s.StartUtc);
     }
 
     public async Task<IReadOnlyList<ReadingReminder>> RunDueAsync(CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PaperBot.Bot.Formatting;
+using PaperBot.Bot.Scaling;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Persistence;
 using PaperBot.Discord.Builders;
@@ -11,12 +12,16 @@ namespace PaperBot.Bot.Subscriptions;
 
 /// <summary>
 /// DMs each subscriber the newly ingested papers that match their keywords, batched: at most one DM per user per UTC day.
-/// Papers already sent are remembered, so an updated paper is not sent twice.
+/// Papers already sent are remembered, so an updated paper is not sent twice. Only the subscribers this shard owns
+/// (<see cref="ShardOwnership.OwnsUser"/>) are handled here, and each (user, UTC day) DM is claimed with a lease
+/// (<see cref="WorkClaims"/>) and sent with an enforced nonce, so several processes and crashes never send it twice.
 /// </summary>
 public sealed class SubscriptionNotifier(
     IRecordStore<Subscription> subscriptions,
     IPaperStore papers,
     IDiscordRestClient rest,
+    WorkClaims claims,
+    ShardOwnership ownership,
     TimeProvider time,
     ILogger<SubscriptionNotifier> logger,
     BotMetrics? metrics = null)
@@ -32,7 +37,7 @@ public sealed class SubscriptionNotifier(
         foreach (var (key, sub) in subscriptions.All())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (sub.LastNotifiedDate == today || sub.Keywords.Count == 0)
+            if (sub.LastNotifiedDate == today || sub.Keywords.Count == 0 || !ownership.OwnsUser(sub.UserId))
             {
                 continue;
             }
@@ -50,23 +55,44 @@ public sealed class SubscriptionNotifier(
                 continue;
             }
 
-            try
+            if (claims.TryAcquire("dm:" + key + ":" + today) is not { } claim)
             {
-                var dm = await rest.CreateDmChannelAsync(sub.UserId, cancellationToken);
-                await rest.CreateMessageAsync(dm.Id, Build(sub, matches).Build(), cancellationToken);
+                continue; // sent today already, or being sent by another process
             }
-            catch (DiscordRestException ex)
+
+            if (claim.ResultId is null)
             {
-                // e.g. the user closed DMs (403): try again tomorrow, nothing is marked as sent
-                metrics?.SubscriptionDm(sent: false);
-                logger.LogWarning("Could not DM subscriber {User}: {Status}", sub.UserId, (int)ex.StatusCode);
-                continue;
+                try
+                {
+                    claims.Renew(claim);
+                    var dm = await rest.CreateDmChannelAsync(sub.UserId, cancellationToken);
+                    var message = await rest.CreateMessageAsync(dm.Id, Build(sub, matches).Build().WithEnforcedNonce(WorkClaims.NonceFor(claim.Key)), cancellationToken);
+                    claims.RecordResult(claim, message.Id, dm.Id);
+                }
+                catch (DiscordRestException ex)
+                {
+                    // e.g. the user closed DMs (403): try again at the next run, nothing is marked as sent
+                    claims.Release(claim);
+                    metrics?.SubscriptionDm(sent: false);
+                    logger.LogWarning("Could not DM subscriber {User}: {Status}", sub.UserId, (int)ex.StatusCode);
+                    continue;
+                }
+                catch (LeaseLostException)
+                {
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    claims.Release(claim);
+                    throw;
+                }
             }
 
             sub.SinceRevision = revision;
             sub.LastNotifiedDate = today;
             sub.NotifiedIds = sub.NotifiedIds.Concat(matches.Select(p => p.Id)).TakeLast(RememberedIds).ToList();
             subscriptions.Put(key, sub);
+            claims.Complete(claim);
             metrics?.SubscriptionDm(sent: true);
             sent++;
         }

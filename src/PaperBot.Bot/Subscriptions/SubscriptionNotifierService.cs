@@ -1,15 +1,21 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PaperBot.Bot.Scaling;
 
 namespace PaperBot.Bot.Subscriptions;
 
 /// <summary>Runs <see cref="SubscriptionNotifier"/> at start and then hourly (time from <see cref="TimeProvider"/>).</summary>
-public sealed class SubscriptionNotifierService(SubscriptionNotifier notifier, TimeProvider time, ILogger<SubscriptionNotifierService> logger) : BackgroundService
+public sealed class SubscriptionNotifierService(SubscriptionNotifier notifier, ShardOwnership ownership, TimeProvider time, ILogger<SubscriptionNotifierService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!ownership.RunsScheduledWork)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,15 +1,22 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PaperBot.Bot.Scaling;
 
 namespace PaperBot.Bot.Trending;
 
-/// <summary>Deletes server signals past Trending:RetentionDays and message entries past Trending:MessageRetentionDays, hourly.</summary>
-public sealed class TrendingMaintenanceService(ServerSignals signals, TimeProvider time, ILogger<TrendingMaintenanceService> logger) : BackgroundService
+/// <summary>Deletes server signals past Trending:RetentionDays and message entries past Trending:MessageRetentionDays, hourly;
+/// with several shards only shard 0 sweeps (<see cref="ShardOwnership.RunsGlobalJobs"/>).</summary>
+public sealed class TrendingMaintenanceService(ServerSignals signals, ShardOwnership ownership, TimeProvider time, ILogger<TrendingMaintenanceService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!ownership.RunsGlobalJobs)
+        {
+            return;
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
         do
         {

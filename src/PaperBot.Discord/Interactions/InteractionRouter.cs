@@ -25,8 +25,13 @@ public sealed class InteractionRouter(
     public const string UnknownMessage = "This command is not available right now.";
     public const string ErrorMessage = "Sorry, something went wrong while handling that.";
 
-    public async ValueTask HandleAsync(InteractionCreateEvent interaction, CancellationToken cancellationToken)
+    public ValueTask HandleAsync(InteractionCreateEvent interaction, CancellationToken cancellationToken) => HandleAsync(interaction, rest, cancellationToken);
+
+    /// <summary>Routes an interaction whose callbacks go through <paramref name="callbacks"/> (the HTTP endpoint passes a
+    /// <see cref="Http.HttpInteractionResponder"/>, so the first callback becomes its HTTP response).</summary>
+    public async ValueTask HandleAsync(InteractionCreateEvent interaction, IDiscordRestClient callbacks, CancellationToken cancellationToken)
     {
+        var rest = callbacks;
         metrics?.Interaction(interaction.Type);
         var context = new InteractionContext(interaction, rest, cancellationToken, time, logger, metrics);
         Func<InteractionContext, Task>? handler = null;

@@ -3,6 +3,9 @@ namespace PaperBot.Discord.Models;
 /// <summary>Discord's documented limits, enforced by the builders before anything is sent.</summary>
 public static class DiscordLimits
 {
+    /// <summary>Message nonce (string form).</summary>
+    public const int NonceLength = 25;
+
     public const int MessageContent = 2000;
     public const int EmbedsPerMessage = 10;
     public const int EmbedTitle = 256;

@@ -71,6 +71,12 @@ public sealed class MessagePayload
     [JsonPropertyName("flags")] public int? Flags { get; internal init; }
     [JsonPropertyName("tts")] public bool? Tts { get; internal init; }
 
+    /// <summary>Idempotency key of a channel message (at most 25 characters); with <see cref="EnforceNonce"/> Discord returns
+    /// the message already created with this nonce by the bot in the past few minutes instead of creating another.</summary>
+    [JsonPropertyName("nonce")] public string? Nonce { get; internal init; }
+
+    [JsonPropertyName("enforce_nonce")] public bool? EnforceNonce { get; internal init; }
+
     /// <summary>A native poll (create only; a poll cannot be edited).</summary>
     [JsonPropertyName("poll")] public PollRequest? Poll { get; internal init; }
 
@@ -92,7 +98,34 @@ public sealed class MessagePayload
         Poll = Poll,
         Attachments = Attachments,
         Files = Files,
+        Nonce = Nonce,
+        EnforceNonce = EnforceNonce,
     };
+
+    /// <summary>The same message with an enforced nonce, so that re-sending it after a crash or timeout does not post twice.</summary>
+    public MessagePayload WithEnforcedNonce(string nonce)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nonce);
+        if (nonce.Length > DiscordLimits.NonceLength)
+        {
+            throw new DiscordLimitException($"A message nonce may be at most {DiscordLimits.NonceLength} characters, got {nonce.Length}.");
+        }
+
+        return new MessagePayload(AllowedMentions)
+        {
+            Content = Content,
+            Embeds = Embeds,
+            Components = Components,
+            MessageReference = MessageReference,
+            Flags = Flags,
+            Tts = Tts,
+            Attachments = Attachments,
+            Files = Files,
+            Poll = Poll,
+            Nonce = nonce,
+            EnforceNonce = true,
+        };
+    }
 }
 
 /// <summary>Message flags used by the builders.</summary>

@@ -31,6 +31,7 @@ public static class CliVerbs
         CliVerb.Group("eval", "Evaluate retrieval and answer quality.", EvalBeirCommand.Define(), EvalQuestionsCommand.Define(), EvalAnswersCommand.Define()),
         CliVerb.Group("bench", "Benchmarks.", BenchSearchCommand.Define(), BenchJsonlCommand.Define(), BenchAskCommand.Define()),
         RunCommand.Define(),
+        ServeInteractionsCommand.Define(),
         CompletionCommand.Define(),
     ];
 }

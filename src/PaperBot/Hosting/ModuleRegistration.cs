@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PaperBot.AI;
 using PaperBot.Bot;
+using PaperBot.Discord.Redis;
 using PaperBot.Core.Search;
 using PaperBot.Ingestion;
+using PaperBot.Interactions;
 using PaperBot.Storage;
 using PaperBot.Storage.Postgres;
 using PaperBot.Storage.Sharing;
@@ -23,6 +25,8 @@ public static class ModuleRegistration
         services.AddPaperBotSearch();
         services.AddPaperBotAI();
         services.AddPaperBotBot();
+        services.AddPaperBotInteractionsEndpoint();
+        services.AddDiscordRedisLimits();
         if (StorageOptions.UsesPostgres(configuration))
         {
             // Storage:Provider=postgres: the shared server replaces the LiteDB file (and the file sharing between processes).

@@ -75,6 +75,37 @@ internal sealed class BotBenchHost : IAsyncDisposable
         await Discord.Gateway.WaitForReadyAsync(1, TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Starts `paperbot serve-interactions` on an ephemeral loopback port instead of `run`, with the fake's signing
+    /// key as Discord:PublicKey, and makes the fake deliver interactions to it over HTTP. Returns the endpoint URL.</summary>
+    public async Task<Uri> StartInteractionsAsync()
+    {
+        _config["Discord:PublicKey"] = Discord.Interactions.Signer.PublicKeyHex;
+        var stderr = new StringWriter();
+        var writer = TextWriter.Synchronized(stderr);
+        _run = Task.Run(() => CliApp.RunAsync(["serve-interactions", "--db", DbPath, "--urls", "http://127.0.0.1:0"], TextWriter.Null, writer, b =>
+        {
+            Configure(b);
+            b.Services.AddHostedService(sp => new Probe(_services, sp));
+        }));
+        const string marker = "interactions endpoint on ";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string text;
+        while (!(text = stderr.ToString()).Contains(". Press", StringComparison.Ordinal))
+        {
+            if (_run.IsCompleted || clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException("paperbot serve-interactions did not start: " + text);
+            }
+
+            await Task.Delay(20);
+        }
+
+        var start = text.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        var url = new Uri(text[start..text.IndexOf(". Press", start, StringComparison.Ordinal)].Split(',')[0].Trim().TrimEnd('/') + "/interactions");
+        Discord.Interactions.HttpEndpoint = url;
+        return url;
+    }
+
     private void Configure(IHostApplicationBuilder b) => b.Configuration.AddInMemoryCollection(_config);
 
     public async ValueTask DisposeAsync()

@@ -151,6 +151,46 @@ public sealed class BotHarness : IAsyncDisposable
         return bot;
     }
 
+    /// <summary>Starts `paperbot serve-interactions` on an ephemeral loopback port, with the fake's signing key as
+    /// Discord:PublicKey, and points the fake's interaction delivery at it (HTTP instead of the gateway).</summary>
+    public async Task<RunningBot> StartInteractionsAsync(TimeSpan? timeout = null)
+    {
+        _config["Discord:PublicKey"] = Discord.Interactions.Signer.PublicKeyHex;
+        var probe = new HostProbe();
+        var stdout = new StringWriter();
+        var stderr = new SyncedWriter();
+        var exit = Task.Run(() => CliApp.RunAsync(["serve-interactions", "--db", DbPath, "--urls", "http://127.0.0.1:0"], stdout, stderr, b =>
+        {
+            Configure(b);
+            b.Services.AddSingleton(probe);
+            b.Services.AddHostedService(sp => new HostProbe.Service(probe, sp));
+        }));
+        var bot = new RunningBot(exit, probe, stdout, stderr);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        const string marker = "interactions endpoint on ";
+        while (!stderr.ToString().Contains(marker, StringComparison.Ordinal))
+        {
+            if (exit.IsCompleted)
+            {
+                throw new InvalidOperationException($"paperbot serve-interactions exited with {await exit}: {stderr}");
+            }
+
+            if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException("serve-interactions did not start: " + stderr);
+            }
+
+            await Task.Delay(20);
+        }
+
+        var text = stderr.ToString();
+        var start = text.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        var address = text[start..text.IndexOf(". Press", start, StringComparison.Ordinal)].Split(',')[0].Trim();
+        bot.Endpoint = new Uri(address.TrimEnd('/') + "/interactions");
+        Discord.Interactions.HttpEndpoint = bot.Endpoint;
+        return bot;
+    }
+
     private void Configure(IHostApplicationBuilder builder)
     {
         builder.Configuration.AddInMemoryCollection(_config);
@@ -195,6 +235,9 @@ public sealed class HostProbe
 /// <summary>A running `paperbot run`: its services, exit code and captured output.</summary>
 public sealed class RunningBot(Task<int> exit, HostProbe probe, StringWriter stdout, StringWriter stderr) : IAsyncDisposable
 {
+    /// <summary>The Interactions Endpoint URL of a `serve-interactions` process.</summary>
+    public Uri? Endpoint { get; internal set; }
+
     public Task<int> Exit { get; } = exit;
 
     public IServiceProvider Services => probe.Started.Result;
@@ -232,6 +275,44 @@ public static class Eventually
             }
 
             await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>A StringWriter safe to read while another thread writes (the host writes stderr from its own threads).</summary>
+public sealed class SyncedWriter : StringWriter
+{
+    private readonly object _gate = new();
+
+    public override void Write(char value)
+    {
+        lock (_gate)
+        {
+            base.Write(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        lock (_gate)
+        {
+            base.Write(value);
+        }
+    }
+
+    public override void Write(char[] buffer, int index, int count)
+    {
+        lock (_gate)
+        {
+            base.Write(buffer, index, count);
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return base.ToString();
         }
     }
 }

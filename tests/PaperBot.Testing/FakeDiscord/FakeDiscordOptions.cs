@@ -57,6 +57,9 @@ public sealed class FakeDiscordOptions
     /// lifetime and a session's replay log keeps its last 2,000 events.</summary>
     public bool RecordHistory { get; set; } = true;
 
+    /// <summary>How long a create-message nonce is remembered for <c>enforce_nonce</c> (Discord: "the past few minutes").</summary>
+    public TimeSpan NonceWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Client sends allowed per 60 s before the fake closes with 4008 (Discord: 120).</summary>
     public int GatewaySendsPerMinute { get; set; } = 120;
 

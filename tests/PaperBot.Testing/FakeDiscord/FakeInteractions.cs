@@ -123,6 +123,9 @@ public sealed class FakeInteraction
     /// <summary>Follow-up messages (POST /webhooks/{app}/{token}).</summary>
     public ConcurrentQueue<JsonObject> Followups { get; } = new();
 
+    /// <summary>The HTTP status of the Interactions Endpoint's answer, when delivered over HTTP.</summary>
+    public int? HttpStatus { get; internal set; }
+
     internal bool TrySetCallback(FakeInteractionCallback cb) => _callback.TrySetResult(cb);
 
     public async Task<FakeInteractionCallback> WaitForCallbackAsync(TimeSpan? timeout = null)
@@ -141,6 +144,15 @@ public sealed class FakeInteractions
     internal FakeInteractions(FakeDiscordServer server) => _server = server;
 
     public ulong DefaultChannelId { get; set; } = 810000000000000001;
+
+    /// <summary>When set, interactions are delivered as Discord's Interactions Endpoint URL does: a signed POST to this URL,
+    /// whose HTTP response is the first callback (checked against the spec and the 3 s window like POST /callback).</summary>
+    public Uri? HttpEndpoint { get; set; }
+
+    /// <summary>The application's key pair for signing HTTP deliveries (its public key goes into Discord:PublicKey).</summary>
+    public DiscordRequestSigner Signer { get; } = new();
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The bot's permissions in the channel, sent as app_permissions: by default what the README's invite grants
     /// (FakePermissions.Invite).</summary>
@@ -327,8 +339,44 @@ public sealed class FakeInteractions
         _byId[id] = interaction;
         _byToken[token] = interaction;
         interaction.DispatchedTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        await _server.Gateway.DispatchAsync("INTERACTION_CREATE", payload).ConfigureAwait(false);
+        if (HttpEndpoint is { } endpoint)
+        {
+            await DeliverOverHttpAsync(endpoint, interaction).ConfigureAwait(false);
+        }
+        else
+        {
+            await _server.Gateway.DispatchAsync("INTERACTION_CREATE", payload).ConfigureAwait(false);
+        }
+
         return interaction;
+    }
+
+    private async Task DeliverOverHttpAsync(Uri endpoint, FakeInteraction interaction)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(interaction.Payload.ToJsonString());
+        using var request = Signer.SignedRequest(endpoint, body, _server.Options.TimeProvider.GetUtcNow());
+        using var response = await Http.SendAsync(request).ConfigureAwait(false);
+        interaction.HttpStatus = (int)response.StatusCode;
+        if (!response.IsSuccessStatusCode)
+        {
+            _server.Rest.Violation($"Interactions Endpoint answered {(int)response.StatusCode} to a correctly signed interaction");
+            return;
+        }
+
+        var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        var json = JsonNode.Parse(text);
+        var path = $"/interactions/{interaction.Id.ToString(CultureInfo.InvariantCulture)}/{interaction.Token}/callback";
+        if (DiscordSpec.Instance.Validate("POST", path, json, "application/json") is { Count: > 0 } errors)
+        {
+            _server.Rest.Violation("Interactions Endpoint response: " + string.Join("; ", errors));
+            return;
+        }
+
+        var (status, answer) = _server.Rest.AcceptCallback(interaction, json, withResponse: false);
+        if (status >= 400)
+        {
+            _server.Rest.Violation($"Interactions Endpoint response refused ({status}): {answer?.ToJsonString()}");
+        }
     }
 
     internal static JsonObject GuildJson(ulong guildId, FakeDiscordOptions o) => new()

@@ -117,6 +117,10 @@ public sealed partial class FakeRest
         _buckets["reactions.delete"] = new("b-reactions", 1, TimeSpan.FromMilliseconds(250));
     }
 
+    /// <summary>Called after a request has been handled (its effect applied) and before the answer is written, with the
+    /// route name and path (without /api/v10); a test awaits here to simulate a client that dies before it reads the answer.</summary>
+    public Func<string, string, CancellationToken, Task>? BeforeResponse { get; set; }
+
     /// <summary>Probability that a request gets an injected per-bucket 429 (bucket set to Remaining 0 until retry_after).</summary>
     public double Inject429Probability { get; set; }
 
@@ -381,6 +385,12 @@ public sealed partial class FakeRest
                 (status, response) = (400, FormError("_root", "BASE_TYPE_BAD_TYPE", "A field has the wrong type: " + ex.GetType().Name));
             }
 
+            if (BeforeResponse is { } hook)
+            {
+                // the request has taken effect; a test may hold or drop the answer here (a client crashing mid-request)
+                await hook(route.Name, path, http.RequestAborted).ConfigureAwait(false);
+            }
+
             if (status == 400 && response?["code"]?.GetValue<int>() is 50035 or 50006)
             {
                 Reject(route, response.ToJsonString(), expectInvalid);
@@ -400,6 +410,17 @@ public sealed partial class FakeRest
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    /// <summary>A protocol violation found outside a REST route (e.g. an Interactions Endpoint response).</summary>
+    internal void Violation(string what)
+    {
+        lock (_violations)
+        {
+            _violations.Add(what);
+        }
+
+        DiscordSpecReport.CountViolation(what);
     }
 
     private void Reject(Route route, string why, bool expected)
@@ -639,6 +660,12 @@ public sealed partial class FakeRest
         ["verify_key"] = "0000000000000000000000000000000000000000000000000000000000000000",
     });
 
+    /// <summary>Create-message requests answered with an earlier message because of <c>enforce_nonce</c>.</summary>
+    public int NonceDeduplicated => Volatile.Read(ref _nonceDeduplicated);
+
+    private int _nonceDeduplicated;
+    private readonly Dictionary<(ulong Channel, string Nonce), (JsonObject Message, DateTimeOffset At)> _nonces = [];
+
     private (int, JsonNode?) CreateMessage(Match m, JsonNode? body)
     {
         if (Validate(body) is { } error)
@@ -646,12 +673,34 @@ public sealed partial class FakeRest
             return (400, error);
         }
 
-        var msg = NewMessage(ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), body!.AsObject(), null);
-        if (_server.Options.RecordHistory)
+        var channel = ulong.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var nonce = body!["nonce"] is JsonValue n ? n.ToString() : null;
+        var enforce = body["enforce_nonce"] is JsonValue e && e.GetValue<bool>();
+        var now = _server.Options.TimeProvider.GetUtcNow();
+        lock (_nonces)
         {
-            CreatedMessages.Enqueue(msg);
+            // Discord: with enforce_nonce, a message with the same nonce by the same author in the past few minutes is
+            // returned instead of creating a new one
+            if (enforce && nonce is not null && _nonces.TryGetValue((channel, nonce), out var earlier) && now - earlier.At < _server.Options.NonceWindow)
+            {
+                Interlocked.Increment(ref _nonceDeduplicated);
+                return (200, earlier.Message.DeepClone());
+            }
+
+            var msg = NewMessage(channel, body.AsObject(), null);
+            if (nonce is not null)
+            {
+                msg["nonce"] = nonce;
+                _nonces[(channel, nonce)] = (msg, now);
+            }
+
+            if (_server.Options.RecordHistory)
+            {
+                CreatedMessages.Enqueue(msg);
+            }
+
+            return (200, msg);
         }
-        return (200, msg);
     }
 
     private (int, JsonNode?) EditMessage(Match m, JsonNode? body)
@@ -744,6 +793,13 @@ public sealed partial class FakeRest
             return (404, new JsonObject { ["message"] = "Unknown interaction", ["code"] = 10062 });
         }
 
+        return AcceptCallback(interaction, body, _currentQuery.Value is { } query && string.Equals(query["with_response"], "true", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A callback arriving either as POST /callback or as the HTTP response of the Interactions Endpoint:
+    /// checks the 3 s window, the type against the interaction and the message body, and records it.</summary>
+    internal (int, JsonNode?) AcceptCallback(FakeInteraction interaction, JsonNode? body, bool withResponse)
+    {
         var type = body?["type"]?.GetValue<int>() ?? 0;
         if (type is not (1 or 4 or 5 or 6 or 7 or 8 or 9))
         {
@@ -793,7 +849,7 @@ public sealed partial class FakeRest
             interaction.OriginalMessage = NewMessage(channelId, content, interaction);
         }
 
-        if (_currentQuery.Value is { } query && string.Equals(query["with_response"], "true", StringComparison.OrdinalIgnoreCase))
+        if (withResponse)
         {
             return (200, CallbackResponse(interaction, type));
         }
