@@ -24,17 +24,8 @@ paperbot_pg_install() {
   [ -x "$PAPERBOT_PG_BIN/initdb" ]
 }
 
-paperbot_pg_free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=.ci/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 paperbot_pg_start() {
   paperbot_pg_install || return 1
@@ -47,7 +38,7 @@ paperbot_pg_start() {
   [ -n "$user" ] && chown "$user" "$PAPERBOT_PG_DIR"
   chmod 700 "$PAPERBOT_PG_DIR"
   local port
-  port=$(paperbot_pg_free_port) || { echo "postgres: no free port" >&2; return 1; }
+  port=$(paperbot_free_port) || { echo "postgres: no free port" >&2; return 1; }
   local run=()
   [ -n "$user" ] && run=(runuser -u "$user" --)
   "${run[@]}" "$PAPERBOT_PG_BIN/initdb" -D "$PAPERBOT_PG_DIR/data" -U paperbot -A trust -E UTF8 --locale=C.UTF-8 >"$PAPERBOT_PG_DIR/initdb.log" 2>&1 \

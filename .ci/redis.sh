@@ -20,23 +20,14 @@ paperbot_redis_install() {
   command -v redis-server >/dev/null 2>&1
 }
 
-paperbot_redis_free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
+# shellcheck source=.ci/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 paperbot_redis_start() {
   paperbot_redis_install || return 1
   PAPERBOT_REDIS_DIR=$(mktemp -d /tmp/paperbot-redis.XXXXXX)
   local port
-  port=$(paperbot_redis_free_port) || { echo "redis: no free port" >&2; return 1; }
+  port=$(paperbot_free_port) || { echo "redis: no free port" >&2; return 1; }
   redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$PAPERBOT_REDIS_DIR" \
     --daemonize yes --pidfile "$PAPERBOT_REDIS_DIR/redis.pid" --logfile "$PAPERBOT_REDIS_DIR/redis.log" || return 1
   for _ in $(seq 1 100); do

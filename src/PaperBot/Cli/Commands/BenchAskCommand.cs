@@ -30,15 +30,7 @@ public sealed class BenchAskCommand(IServiceProvider services, CliConsole consol
 
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EvalQuestion> questions;
-        try
-        {
-            questions = QuestionSet.Load(input.Questions);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException(ex.Message, ex);
-        }
+        var questions = QuestionFiles.Load(input.Questions);
 
         await services.GetRequiredService<SampleCorpusLoader>().EnsureSampleLoadedAsync(cancellationToken);
         var assistant = services.GetRequiredService<IPaperAssistant>();

@@ -28,15 +28,7 @@ public sealed class EvalAnswersCommand(IServiceProvider services, CliConsole con
 
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EvalQuestion> questions;
-        try
-        {
-            questions = QuestionSet.Load(input.Questions);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException(ex.Message, ex);
-        }
+        var questions = QuestionFiles.Load(input.Questions);
 
         await services.GetRequiredService<SampleCorpusLoader>().EnsureSampleLoadedAsync(cancellationToken);
         var evaluator = new AnswerEvaluator(services.GetRequiredService<IPaperAssistant>(), services.GetRequiredService<IPaperStore>());
