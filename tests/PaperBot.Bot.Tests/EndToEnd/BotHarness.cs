@@ -99,6 +99,34 @@ public sealed class BotHarness : IAsyncDisposable
         return this;
     }
 
+    private string? _configFile;
+
+    /// <summary>
+    /// Settings the host must see while it registers its modules (as `--config FILE`, over the embedded defaults): the
+    /// storage provider is chosen from the configuration there, before the in-memory overrides of <see cref="With"/>
+    /// are added. Keys are "Section:Key".
+    /// </summary>
+    public BotHarness WithConfigFile(IReadOnlyDictionary<string, string> settings)
+    {
+        var nested = new Dictionary<string, Dictionary<string, string>>();
+        foreach (var (key, value) in settings)
+        {
+            var parts = key.Split(':', 2);
+            if (!nested.TryGetValue(parts[0], out var section))
+            {
+                nested[parts[0]] = section = [];
+            }
+
+            section[parts[1]] = value;
+        }
+
+        _configFile = _dir.File("appsettings.harness.json");
+        File.WriteAllText(_configFile, System.Text.Json.JsonSerializer.Serialize(nested));
+        return this;
+    }
+
+    private string[] Args(params string[] args) => _configFile is null ? args : [.. args, "--config", _configFile];
+
     /// <summary>Stores papers through the real storage module (a short-lived host on the same database).</summary>
     public void Seed(IEnumerable<Paper> papers)
     {
@@ -125,7 +153,7 @@ public sealed class BotHarness : IAsyncDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var identifiesBefore = Discord.Gateway.IdentifyCount;
-        var exit = Task.Run(() => CliApp.RunAsync(["run", "--db", DbPath], stdout, stderr, b =>
+        var exit = Task.Run(() => CliApp.RunAsync(Args("run", "--db", DbPath), stdout, stderr, b =>
         {
             Configure(b);
             b.Services.AddSingleton(probe);
@@ -159,7 +187,7 @@ public sealed class BotHarness : IAsyncDisposable
         var probe = new HostProbe();
         var stdout = new StringWriter();
         var stderr = new SyncedWriter();
-        var exit = Task.Run(() => CliApp.RunAsync(["serve-interactions", "--db", DbPath, "--urls", "http://127.0.0.1:0"], stdout, stderr, b =>
+        var exit = Task.Run(() => CliApp.RunAsync(Args("serve-interactions", "--db", DbPath, "--urls", "http://127.0.0.1:0"), stdout, stderr, b =>
         {
             Configure(b);
             b.Services.AddSingleton(probe);

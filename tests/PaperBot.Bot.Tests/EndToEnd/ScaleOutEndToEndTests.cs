@@ -7,6 +7,8 @@ using PaperBot.Bot.Scaling;
 using PaperBot.Bot.Settings;
 using PaperBot.Bot.Subscriptions;
 using PaperBot.Core.Persistence;
+using PaperBot.Core.Search;
+using PaperBot.Testing.Postgres;
 using Xunit.Abstractions;
 
 namespace PaperBot.Bot.Tests.EndToEnd;
@@ -16,19 +18,33 @@ namespace PaperBot.Bot.Tests.EndToEnd;
 /// use over signed HTTP), 50 guilds due at the same minute, and shard 0 stopped in the
 /// middle of a post (its request reached Discord, the answer never came back) and restarted: every guild gets exactly one
 /// daily post and every subscriber exactly one DM. Runs on LiteDB's shared-database mode (one file, the first host owns it
-/// and serves the others through its socket); the Postgres provider runs the same scenario when it is configured.
+/// and serves the others through its socket) and on PostgreSQL (each process its own connections to one schema; skipped
+/// without a server, required in CI).
 /// </summary>
-public sealed class ScaleOutEndToEndTests(ITestOutputHelper output)
+public sealed class ScaleOutEndToEndTests(ITestOutputHelper output, PostgresTestDatabase pg) : IClassFixture<PostgresTestDatabase>
 {
     private const int Guilds = 50;
     private const int Subscribers = 20;
 
     [Fact]
-    public async Task Two_shards_and_an_interactions_instance_with_a_crash_mid_post_and_a_restart_post_each_guild_once_and_dm_each_subscriber_once()
+    public Task Two_shards_and_an_interactions_instance_with_a_crash_mid_post_and_a_restart_post_each_guild_once_and_dm_each_subscriber_once() =>
+        RunAsync(_ => { }, postgres: false);
+
+    [SkippableFact]
+    public Task On_PostgreSQL_two_shards_and_an_interactions_instance_with_a_crash_mid_post_and_a_restart_post_each_guild_once_and_dm_each_subscriber_once()
+    {
+        var schema = pg.NewSchema(); // skips without a server (fails when one is required)
+        return RunAsync(
+            h => h.WithConfigFile(new Dictionary<string, string> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = schema, ["Search:IndexPath"] = SearchOptions.InMemory }),
+            postgres: true);
+    }
+
+    private async Task RunAsync(Action<BotHarness> store, bool postgres)
     {
         // 2026-08-20 06:30 UTC = 08:30 Berlin; every guild posts at 09:00 Berlin
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 6, 30, 0, TimeSpan.Zero));
         await using var h = await BotHarness.CreateAsync(time: time);
+        store(h);
         h.With("Digest:Enabled", "true").With("Trending:SeedDigestReactions", "false").With("Discord:ShardCount", "2");
         var guilds = Enumerable.Range(1, Guilds).Select(i => 800000000000000000UL + ((ulong)i << 22)).ToList();
         var channelOf = guilds.ToDictionary(g => g, g => g + 7);
@@ -42,6 +58,14 @@ public sealed class ScaleOutEndToEndTests(ITestOutputHelper output)
         await using var interactions = await h.With("Discord:ShardId", null).With("Discord:ShardCount", null).StartInteractionsAsync();
         h.With("Discord:ShardCount", "2");
         var settings = shard0.Services.GetRequiredService<IRecordStore<GuildSettings>>();
+        foreach (var process in new[] { shard0, shard1, interactions })
+        {
+            // each process really is on the provider under test (not a fallback to the shared LiteDB file)
+            var storeType = process.Services.GetRequiredService<IRecordStore<GuildSettings>>().GetType().Name;
+            Assert.True(postgres == storeType.StartsWith("Postgres", StringComparison.Ordinal), storeType);
+        }
+
+
         foreach (var g in guilds)
         {
             settings.Put(GuildSettings.KeyFor(g), new GuildSettings { GuildId = g, ChannelId = channelOf[g], Time = "09:00", TimeZone = "Europe/Berlin", Top = 3 });
