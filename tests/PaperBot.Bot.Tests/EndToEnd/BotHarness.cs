@@ -106,22 +106,9 @@ public sealed class BotHarness : IAsyncDisposable
     /// storage provider is chosen from the configuration there, before the in-memory overrides of <see cref="With"/>
     /// are added. Keys are "Section:Key".
     /// </summary>
-    public BotHarness WithConfigFile(IReadOnlyDictionary<string, string> settings)
+    public BotHarness WithConfigFile(IReadOnlyDictionary<string, string?> settings)
     {
-        var nested = new Dictionary<string, Dictionary<string, string>>();
-        foreach (var (key, value) in settings)
-        {
-            var parts = key.Split(':', 2);
-            if (!nested.TryGetValue(parts[0], out var section))
-            {
-                nested[parts[0]] = section = [];
-            }
-
-            section[parts[1]] = value;
-        }
-
-        _configFile = _dir.File("appsettings.harness.json");
-        File.WriteAllText(_configFile, System.Text.Json.JsonSerializer.Serialize(nested));
+        _configFile = SettingsFile.Write(_dir.File("appsettings.harness.json"), settings);
         return this;
     }
 

@@ -35,7 +35,7 @@ public sealed class ScaleOutEndToEndTests(ITestOutputHelper output, PostgresTest
     {
         var schema = pg.NewSchema(); // skips without a server (fails when one is required)
         return RunAsync(
-            h => h.WithConfigFile(new Dictionary<string, string> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = schema, ["Search:IndexPath"] = SearchOptions.InMemory }),
+            h => h.WithConfigFile(new Dictionary<string, string?> { ["Storage:Provider"] = "postgres", ["Storage:ConnectionString"] = schema, ["Search:IndexPath"] = SearchOptions.InMemory }),
             postgres: true);
     }
 

@@ -39,24 +39,8 @@ public sealed class PostgresScaleOutTests(PostgresTestDatabase db, ITestOutputHe
     };
 
     /// <summary>A settings file for the CLI (tests only: deployments keep the connection string in the environment or user-secrets).</summary>
-    private string ConfigFile(string connectionString, string name = "appsettings.pg.json")
-    {
-        var path = _dir.File(name);
-        var nested = new Dictionary<string, Dictionary<string, string?>>();
-        foreach (var (key, value) in Settings(connectionString).Where(kv => !kv.Key.StartsWith("Logging", StringComparison.Ordinal)))
-        {
-            var parts = key.Split(':');
-            if (!nested.TryGetValue(parts[0], out var section))
-            {
-                nested[parts[0]] = section = [];
-            }
-
-            section[parts[1]] = value;
-        }
-
-        File.WriteAllText(path, JsonSerializer.Serialize(nested));
-        return path;
-    }
+    private string ConfigFile(string connectionString, string name = "appsettings.pg.json") =>
+        SettingsFile.Write(_dir.File(name), Settings(connectionString).Where(kv => !kv.Key.StartsWith("Logging", StringComparison.Ordinal)));
 
     private static async Task<(int Code, string Out, string Err)> Cli(params string[] args)
     {
