@@ -14,7 +14,7 @@ internal static class QuestionFiles
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            throw new UserFacingException(ex.Message, ex);
+            throw new UserFacingException($"cannot read questions: {ex.Message}", ex);
         }
     }
 }

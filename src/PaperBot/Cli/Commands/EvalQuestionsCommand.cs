@@ -37,15 +37,7 @@ public sealed class EvalQuestionsCommand(IServiceProvider services, CliConsole c
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
         var top = input.Top;
-        IReadOnlyList<EvalQuestion> questions;
-        try
-        {
-            questions = QuestionSet.Load(input.File);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException($"cannot read questions: {ex.Message}", ex);
-        }
+        var questions = QuestionFiles.Load(input.File);
 
         var embeddingOptions = services.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
         var mode = input.Mode;
