@@ -77,6 +77,9 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
     public Dictionary<string, float> Admit(SearchQuery query, ParsedQuery parsed, IReadOnlyCollection<string> ids) =>
         Read(index => index.Admit(query, parsed, ids));
 
+    /// <summary>The indexed date and upvote sort keys of those of <paramref name="ids"/> in the index (see <see cref="PaperIndex.SortKeysOf"/>).</summary>
+    public Dictionary<string, SortKeys> SortKeysOf(IReadOnlyCollection<string> ids) => Read(index => index.SortKeysOf(ids));
+
     /// <summary>"More like this" ids for a stored paper (never the paper itself); empty when unknown.</summary>
     public IReadOnlyList<IndexHit> MoreLikeThis(string id, int top) => Read(index =>
         _store.Get(id) is { } paper && top > 0 ? index.MoreLikeThis(paper, top) : (IReadOnlyList<IndexHit>)[]);

@@ -14,6 +14,9 @@ namespace PaperBot.Core.Search.Indexing;
 /// <summary>A ranked index hit: the paper id and its score (hydrate the paper from the store).</summary>
 public readonly record struct IndexHit(string Id, float Score);
 
+/// <summary>A paper's sort keys as indexed: date (yyyymmdd of published, else featured; 0 when neither) and upvotes (0 when unknown).</summary>
+public readonly record struct SortKeys(int Date, int Upvotes);
+
 /// <summary>
 /// The Lucene BM25 paper index: one writer, near-real-time searchers through a <see cref="SearcherManager"/>.
 /// Thread-safe: writes, commits and searches may run concurrently.
@@ -290,12 +293,50 @@ public sealed class PaperIndex : IDisposable
     }
 
     /// <summary>
-    /// Hits with their ids, read from the id doc values (a stored-field read decompresses a whole block per hit, which
-    /// was a large share of a hybrid query's time); an index written before the doc values existed falls back to it.
+    /// The date and upvote sort keys (<see cref="PaperFields.DateSort"/>, <see cref="PaperFields.UpvotesSort"/> doc
+    /// values) of those of <paramref name="ids"/> that are in the index: a date or upvote sort of fused candidates reads
+    /// them here instead of loading every candidate paper from the store.
     /// </summary>
+    public Dictionary<string, SortKeys> SortKeysOf(IReadOnlyCollection<string> ids)
+    {
+        var result = new Dictionary<string, SortKeys>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return result;
+        }
+
+        var idFilter = new TermsFilter(ids.Select(id => new Term(PaperFields.Id, id)).ToList());
+        return WithSearcher(s =>
+        {
+            var leaves = s.IndexReader.Leaves;
+            var dates = new NumericDocValues?[leaves.Count];
+            var upvotes = new NumericDocValues?[leaves.Count];
+            ForEachHit(s, s.Search(new ConstantScoreQuery(idFilter), ids.Count), (id, _, leaf, doc) =>
+            {
+                var reader = leaves[leaf].AtomicReader;
+                var d = dates[leaf] ??= reader.GetNumericDocValues(PaperFields.DateSort);
+                var u = upvotes[leaf] ??= reader.GetNumericDocValues(PaperFields.UpvotesSort);
+                result[id] = new SortKeys((int)(d?.Get(doc) ?? 0), (int)(u?.Get(doc) ?? 0));
+            });
+            return result;
+        });
+    }
+
+    /// <summary>Hits with their ids (see <see cref="ForEachHit"/>).</summary>
     private static List<IndexHit> ToHits(IndexSearcher s, TopDocs docs)
     {
         var hits = new List<IndexHit>(docs.ScoreDocs.Length);
+        ForEachHit(s, docs, (id, sd, _, _) => hits.Add(new IndexHit(id, float.IsNaN(sd.Score) ? 0f : sd.Score)));
+        return hits;
+    }
+
+    /// <summary>
+    /// Each hit with its id, read from the id doc values (a stored-field read decompresses a whole block per hit, which
+    /// was a large share of a hybrid query's time; an index written before the doc values existed falls back to it),
+    /// its segment and its document number within the segment.
+    /// </summary>
+    private static void ForEachHit(IndexSearcher s, TopDocs docs, Action<string, ScoreDoc, int, int> visit)
+    {
         var leaves = s.IndexReader.Leaves;
         var values = new BinaryDocValues?[leaves.Count];
         var loaded = new bool[leaves.Count];
@@ -322,10 +363,8 @@ public sealed class PaperIndex : IDisposable
                 id = s.Doc(sd.Doc, fields).Get(PaperFields.Id);
             }
 
-            hits.Add(new IndexHit(id, float.IsNaN(sd.Score) ? 0f : sd.Score));
+            visit(id, sd, leaf, sd.Doc - leaves[leaf].DocBase);
         }
-
-        return hits;
     }
 
     private T WithSearcher<T>(Func<IndexSearcher, T> f)
@@ -366,7 +405,7 @@ public sealed class PaperIndex : IDisposable
     {
         public override IndexSearcher NewSearcher(IndexReader reader) =>
             reader.Leaves.Count > 1 && Environment.ProcessorCount > 1
-                ? new(reader, TaskScheduler.Default) { Similarity = similarity }
-                : new(reader) { Similarity = similarity };
+                ? new PaperSearcher(reader, TaskScheduler.Default) { Similarity = similarity }
+                : new PaperSearcher(reader) { Similarity = similarity };
     }
 }

@@ -194,7 +194,7 @@ public sealed class PaperQueryBuilder(Analyzer english, Analyzer names, PaperInd
 
     public Filter? BuildFilter(SearchQuery query, ParsedQuery parsed)
     {
-        // Date and upvote ranges are checked against the doc values (no indexed numeric terms needed).
+        // Date and upvote ranges are checked against the doc values (no indexed numeric terms needed, see Int32RangeFilter).
         var filters = new List<Filter>();
         var clauses = new List<Query>();
         if (query.From is not null || query.To is not null)
@@ -202,12 +202,12 @@ public sealed class PaperQueryBuilder(Analyzer english, Analyzer names, PaperInd
             int? from = query.From is { } f ? PaperIndex.DateKey(f) : null;
             int? to = query.To is { } t ? PaperIndex.DateKey(t) : null;
             // Papers without any date are stored as 0: an open lower bound must not let them in.
-            filters.Add(FieldCacheRangeFilter.NewInt32Range(PaperFields.DateSort, from ?? 1, to, true, true));
+            filters.Add(new Int32RangeFilter(PaperFields.DateSort, from ?? 1, to ?? int.MaxValue));
         }
 
         if (query.MinUpvotes is { } min)
         {
-            filters.Add(FieldCacheRangeFilter.NewInt32Range(PaperFields.UpvotesSort, min, null, true, true));
+            filters.Add(new Int32RangeFilter(PaperFields.UpvotesSort, min, int.MaxValue));
         }
 
         var who = parsed.Authors.ToList();

@@ -173,12 +173,15 @@ public sealed class HybridSearchService(
         IEnumerable<Candidate> ordered = byRelevance;
         if (sorted)
         {
+            // The sort keys come from the index's doc values (the same date and upvotes the store holds, kept in step
+            // with it): loading every candidate paper from the store only to read two numbers was a large share of
+            // a sorted query's time at 1M papers. The store stays the truth for which papers exist (InStore).
             var kept = byRelevance.Where(c => c.Relevance >= o.RelevanceFloor).ToList();
-            var papers = store.GetMany(kept.Select(c => c.Id)).ToDictionary(p => p.Id, StringComparer.Ordinal);
-            kept = kept.Where(c => papers.ContainsKey(c.Id)).ToList();
-            ordered = query.Sort == SearchSort.Date
-                ? kept.OrderByDescending(c => DateKey(papers[c.Id])).ThenByDescending(c => c.Fused)
-                : kept.OrderByDescending(c => papers[c.Id].Upvotes ?? 0).ThenByDescending(c => DateKey(papers[c.Id])).ThenByDescending(c => c.Fused);
+            var keys = lexical.SortKeysOf(kept.Select(c => c.Id).ToList());
+            kept = kept.Where(c => keys.ContainsKey(c.Id)).ToList();
+            ordered = InStore(query.Sort == SearchSort.Date
+                ? kept.OrderByDescending(c => keys[c.Id].Date).ThenByDescending(c => c.Fused)
+                : kept.OrderByDescending(c => keys[c.Id].Upvotes).ThenByDescending(c => keys[c.Id].Date).ThenByDescending(c => c.Fused), query.Top);
         }
 
         return ordered.Take(query.Top).Select(c => new RankedId(c.Id, (float)c.Fused, c.Relevance) { Cosine = c.Cosine, Standout = c.Standout, Lexical = c.Lexical }).ToList();
@@ -220,7 +223,24 @@ public sealed class HybridSearchService(
         return lexical.Hydrate(ranked, paper.Title);
     }
 
-    private static int DateKey(Paper p) => (p.Published ?? p.FeaturedOn) is { } d ? d.DayNumber : 0;
+    /// <summary>
+    /// <paramref name="ordered"/> without the candidates the store no longer has, read from the store a page of
+    /// <paramref name="page"/> at a time (usually one page: the papers the caller shows).
+    /// </summary>
+    private IEnumerable<Candidate> InStore(IEnumerable<Candidate> ordered, int page)
+    {
+        foreach (var chunk in ordered.Chunk(Math.Max(1, page)))
+        {
+            var present = store.GetMany(chunk.Select(c => c.Id)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var c in chunk)
+            {
+                if (present.Contains(c.Id))
+                {
+                    yield return c;
+                }
+            }
+        }
+    }
 
     private sealed class Candidate(string id)
     {
