@@ -63,6 +63,19 @@ public sealed class HybridSearchServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_upvote_sort_orders_the_same_hits_as_the_date_sort_by_upvotes_then_date()
+    {
+        // Both sorts read the keys from the index and keep the same candidates above the floor.
+        var q = new SearchQuery("video diffusion models") { Top = 10 };
+        var byDate = await _search.SearchAsync(q with { Sort = SearchSort.Date });
+        var byUpvotes = await _search.SearchAsync(q with { Sort = SearchSort.Upvotes });
+        Assert.NotEmpty(byUpvotes);
+        Assert.Equal(byDate.Select(h => h.Paper.Id).Order(), byUpvotes.Select(h => h.Paper.Id).Order());
+        var keys = byUpvotes.Select(h => (h.Paper.Upvotes ?? 0, h.Paper.Published ?? h.Paper.FeaturedOn ?? DateOnly.MinValue)).ToList();
+        Assert.Equal(keys.OrderByDescending(k => k.Item1).ThenByDescending(k => k.Item2), keys);
+    }
+
+    [Fact]
     public async Task When_the_query_cannot_be_embedded_the_search_is_lexical()
     {
         _dense.Fail = true;

@@ -9,9 +9,10 @@ namespace PaperBot.Core.Search.Indexing;
 /// when the filter is a random-access bit set, and falls back to leap-frogging the filter's iterator when its first
 /// match is past document 100. For the doc-values range filters (dates, upvotes: <see cref="FieldCacheDocIdSet"/>)
 /// both are slow at 1M papers: the iterator tests every document in turn, and the in-order scorer was 2–3× slower than
-/// the unfiltered bulk scorer. Here such a filter is always passed down as the accepted documents of the query's own
-/// (bulk) scorer, so a filtered query costs what the unfiltered one does. Other filters (author and id term filters,
-/// which are sparse and cheap to iterate) keep Lucene's default.
+/// the unfiltered bulk scorer. Here a filter with random-access bits (the range filters, and their combinations, which
+/// Lucene's BooleanFilter materialises as a bit set) is always passed down as the accepted documents of the query's own
+/// (bulk) scorer, so a filtered query costs at most what the unfiltered one does and scores exactly as it does. Filters
+/// without bits (author names and id term filters, sparse and cheap to iterate) keep Lucene's leap-frog.
 /// </summary>
 public sealed class DocValuesFilterStrategy : FilteredQuery.RandomAccessFilterStrategy
 {
@@ -22,12 +23,12 @@ public sealed class DocValuesFilterStrategy : FilteredQuery.RandomAccessFilterSt
     }
 
     public override Scorer FilteredScorer(AtomicReaderContext context, Weight weight, DocIdSet docIdSet) =>
-        docIdSet is FieldCacheDocIdSet && docIdSet.Bits is { } bits
+        docIdSet.Bits is { } bits
             ? weight.GetScorer(context, bits)
             : base.FilteredScorer(context, weight, docIdSet);
 
     public override BulkScorer FilteredBulkScorer(AtomicReaderContext context, Weight weight, bool scoreDocsInOrder, DocIdSet docIdSet) =>
-        docIdSet is FieldCacheDocIdSet && docIdSet.Bits is { } bits
+        docIdSet.Bits is { } bits
             ? weight.GetBulkScorer(context, scoreDocsInOrder, bits)
             : base.FilteredBulkScorer(context, weight, scoreDocsInOrder, docIdSet);
 }
