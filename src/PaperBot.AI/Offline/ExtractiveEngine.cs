@@ -19,7 +19,10 @@ public sealed partial class ExtractiveEngine
 
     public static readonly IReadOnlyList<string> DefaultAspects = ["Task", "Method", "Data", "Results", "Limitations"];
 
-    /// <summary>Papers in an answer (the top one gets up to <see cref="MaxTopSentences"/> sentences, the others one).</summary>
+    /// <summary>
+    /// Papers in an answer (the top one gets up to <see cref="MaxTopSentences"/> sentences that match the question, and
+    /// its proposal sentence when the question asks what or how; the others one).
+    /// </summary>
     public int MaxAnswerPapers { get; init; } = 3;
 
     public const int MaxTopSentences = 4;
@@ -59,7 +62,15 @@ public sealed partial class ExtractiveEngine
                         picked.Add(next);
                     }
 
-                    picked.AddRange(ranked.Skip(1).Where(s => s != next && s.Score > 0 && s.Score >= 0.35 * ranked[0].Score).Take(MaxTopSentences - picked.Count));
+                    picked.AddRange(ranked.Skip(1).Where(s => !picked.Contains(s) && s.Score > 0 && s.Score >= 0.35 * ranked[0].Score).Take(MaxTopSentences - picked.Count));
+
+                    // "How does / is there a way to …": what the paper proposes, by name, answers it even when the
+                    // question shares neither words nor phrasing with that sentence (a paraphrase rarely does). It
+                    // comes in addition to the sentences that match the question best, not in place of one.
+                    if (need is not NeedKind.Number and not NeedKind.Data && ranked.FirstOrDefault(s => SentenceCues.IsProposal(s.Sentence)) is { } proposal && !picked.Contains(proposal))
+                    {
+                        picked.Add(proposal);
+                    }
                 }
             }
 

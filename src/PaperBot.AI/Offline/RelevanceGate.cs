@@ -25,6 +25,9 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
     /// <summary>Hits whose sentences are compared with the question (the cost is one model run per uncached paper).</summary>
     public const int EvidenceWindow = 3;
 
+    /// <summary>Cited papers with at least this share of the best one's relevance are ordered by sentence evidence.</summary>
+    public const double CloseRelevanceShare = 0.5;
+
     /// <summary>Hits after the first that the margin compares against.</summary>
     public const int MarginWindow = 4;
 
@@ -90,9 +93,10 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
                 return [];
             }
 
-            return new[] { (first.Paper, first.Relevance) }
+            var passing = new[] { (first.Paper, first.Relevance) }
                 .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && PassesWithEvidence(h) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
                 .Take(o.MaxPapers).ToList();
+            return await BySentenceEvidenceAsync(question, passing, ct).ConfigureAwait(false);
         }
 
         var best = lexical.Select((h, i) => (h, i)).MaxBy(x => x.h.Relevance);
@@ -107,6 +111,37 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
         // In retrieval order (its ranking saw more than these words), those nearly as relevant as the best.
         var floor = Math.Max(several ? 0.5 * best.h.Relevance : 0.6 * best.h.Relevance, o.MinLexicalFairRelevance);
         return lexical.Where(h => h.Relevance >= floor).Take(o.MaxPapers).ToList();
+    }
+
+    /// <summary>
+    /// Papers whose retrieval relevance is close (at least <see cref="CloseRelevanceShare"/> of the best one's) are
+    /// ordered by their closest abstract sentence to the question: when a paper-level score cannot tell them apart, the
+    /// paper with a sentence that means what the question asks answers it. The others keep their order, after them.
+    /// Without sentence evidence (no local model) the order is unchanged.
+    /// </summary>
+    private async Task<IReadOnlyList<(Paper Paper, double Relevance)>> BySentenceEvidenceAsync(string question, List<(Paper Paper, double Relevance)> passing, CancellationToken ct)
+    {
+        if (passing.Count < 2 || !evidence.IsAvailable)
+        {
+            return passing;
+        }
+
+        var best = passing.Max(p => p.Relevance);
+        var close = passing.Where(p => p.Relevance >= CloseRelevanceShare * best).ToList();
+        if (close.Count < 2 || await evidence.QuestionVectorAsync(question, ct).ConfigureAwait(false) is not { } vector)
+        {
+            return passing;
+        }
+
+        var cosine = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in close)
+        {
+            cosine[p.Paper.Id] = await evidence.BestAsync(vector, p.Paper, ct).ConfigureAwait(false);
+        }
+
+        // A stable sort: equal evidence keeps retrieval's order.
+        return close.Select((p, i) => (p, i)).OrderByDescending(x => cosine[x.p.Paper.Id]).ThenBy(x => x.i).Select(x => x.p)
+            .Concat(passing.Where(p => !cosine.ContainsKey(p.Paper.Id))).ToList();
     }
 
     /// <summary>

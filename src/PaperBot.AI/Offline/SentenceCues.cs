@@ -5,7 +5,7 @@ namespace PaperBot.AI.Offline;
 /// <summary>Cue patterns that say what an abstract sentence is: a result, the method, the data, a finding, background.</summary>
 public static partial class SentenceCues
 {
-    [GeneratedRegex(@"\d(?:[\d.,]*\d)?\s*(?:\\?%|×|x\b|times\b|-?fold\b|percent\b|points?\b|ms\b|gb\b|mb\b|bits?\b|fps\b)|\b(?:gfid|fid|bleu|rouge|top-1|accuracy|f1|auc|speed-?up|throughput|latency)\b[^.]{0,40}\d|\d[^.]{0,40}\b(?:speed-?up|faster|fewer|lower|higher|reduc\w*|improv\w*|compression|accuracy)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\d(?:[\d.,]*\d)?\s*(?:\\?%|×|x\b|times\b|-?fold\b|percent\b|points?\b|ms\b|gb\b|mb\b|bits?\b|fps\b|b\b|k\b|billion\b|million\b)|\b(?:gfid|fid|bleu|rouge|top-1|accuracy|f1|auc|speed-?up|throughput|latency)\b[^.]{0,40}\d|\d[^.]{0,40}\b(?:speed-?up|faster|fewer|lower|higher|reduc\w*|improv\w*|compression|accuracy)\b", RegexOptions.IgnoreCase)]
     private static partial Regex NumberRx();
 
     [GeneratedRegex(@"\b(we\s+(propose|introduce|present|develop|design|devise|build|describe|adopt|use|leverage|employ|train|fine-?tune|distill|formulate|extend|re-?contextuali[sz]e)|this\s+(paper|work|study)\s+(proposes|introduces|presents|develops|describes)|in\s+this\s+(work|paper)|our\s+(method|approach|framework|model|system|architecture|algorithm|technique|key\s+idea)|(is|are)\s+composed\s+of|consists?\s+of|(a|an)\s+(novel|new|simple|unified)\s+\w+|which\s+(adds|uses|replaces|combines|integrates))\b", RegexOptions.IgnoreCase)]
@@ -29,6 +29,16 @@ public static partial class SentenceCues
     public static bool HasNumber(string s) => NumberRx().IsMatch(s);
 
     public static bool IsMethod(string s) => MethodRx().IsMatch(s);
+
+    [GeneratedRegex(@"\b(we|this\s+(paper|work|study))\b[^.]{0,80}?\b(propos\w*|introduc\w*|present\w*|develop\w*|design\w*|devis\w*)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ProposeRx();
+
+    /// <summary>A name: an acronym in parentheses ("(LayRA)"), a CamelCase word ("MossFormer") or capitals ("DARE").</summary>
+    [GeneratedRegex(@"\(([A-Z][\w\-+]*[A-Z0-9][\w\-+]*)\)|\b[A-Za-z]*[a-z][A-Z][\w\-+]*\b|\b[A-Z]{2,}[\w\-+]*\b")]
+    private static partial Regex NameRx();
+
+    /// <summary>The sentence where the paper proposes something it names ("we propose X (ABC), which …").</summary>
+    public static bool IsProposal(string s) => ProposeRx().IsMatch(s) && NameRx().IsMatch(s);
 
     [GeneratedRegex(@"\bwe\s+(study|investigate|explore|analy[sz]e|examine|show|find|revisit)\b", RegexOptions.IgnoreCase)]
     private static partial Regex StudyRx();
