@@ -81,11 +81,7 @@ public sealed class LocalEmbeddingTests : IClassFixture<LocalEmbeddingTests.Mode
         Assert.Equal(336, sample.Count);
 
         // Every sample paper as a fresh install stores it has a vector for its exact text.
-        using var dir = new TempDir();
-        using var db = new PaperBot.Storage.LiteDbContext(Path.Combine(dir.Path, "s.db"));
-        var store = new PaperBot.Storage.LiteDbPaperStore(db);
-        await new PaperBot.Ingestion.SampleCorpusLoader(store, TimeProvider.System).EnsureSampleLoadedAsync();
-        var papers = store.All().ToList();
+        var papers = await SamplePapersAsync();
         Assert.All(papers, p => Assert.NotNull(sample.Find(p.Id, PaperEmbeddingRecord.HashOf(PaperEmbeddings.TextOf(p)), sample.ModelKey)));
 
         // Re-embedding a few of them gives the stored vectors (up to int8 rounding).
@@ -95,6 +91,41 @@ public sealed class LocalEmbeddingTests : IClassFixture<LocalEmbeddingTests.Mode
             var now = (await _generator.GenerateAsync([PaperEmbeddings.TextOf(p)]))[0].Vector.Span;
             Assert.InRange(TensorPrimitives.Dot(pre.ToVector(), now), 0.995f, 1.01f);
         }
+    }
+
+    [Fact]
+    public async Task The_bundled_sample_sentence_vectors_match_re_embedding_the_sample_sentences()
+    {
+        var sample = SampleVectors.LoadEmbedded();
+        var papers = await SamplePapersAsync();
+
+        // Every sample paper with an abstract ships the vectors of exactly its current sentences.
+        Assert.Equal(papers.Count(p => PaperSentenceVectorsRecord.SentencesOf(p).Count > 0), papers.Count(p =>
+            sample.FindSentences(p.Id, PaperEmbeddingRecord.HashOf(PaperEmbeddings.TextOf(p)), sample.ModelKey) is { } s
+            && s.Fits(sample.ModelKey, s.TextHash, PaperSentenceVectorsRecord.SentencesOf(p)) && s.Count > 0));
+
+        // Re-embedding a few papers' sentences gives the shipped vectors (up to int8 rounding).
+        foreach (var p in papers.Where((_, i) => i % 97 == 0))
+        {
+            var sentences = PaperSentenceVectorsRecord.SentencesOf(p);
+            var shipped = sample.FindSentences(p.Id, PaperEmbeddingRecord.HashOf(PaperEmbeddings.TextOf(p)), sample.ModelKey)!.ToVectors();
+            var now = await _generator.GenerateAsync(sentences);
+            Assert.Equal(sentences.Count, shipped.Length);
+            for (var i = 0; i < sentences.Count; i++)
+            {
+                Assert.InRange(TensorPrimitives.Dot(shipped[i], now[i].Vector.Span), 0.995f, 1.01f);
+            }
+        }
+    }
+
+    /// <summary>The sample papers exactly as a fresh install stores them (so their text hashes are a fresh install's).</summary>
+    private static async Task<List<Paper>> SamplePapersAsync()
+    {
+        using var dir = new TempDir();
+        using var db = new PaperBot.Storage.LiteDbContext(Path.Combine(dir.Path, "s.db"));
+        var store = new PaperBot.Storage.LiteDbPaperStore(db);
+        await new PaperBot.Ingestion.SampleCorpusLoader(store, TimeProvider.System).EnsureSampleLoadedAsync();
+        return store.All().ToList();
     }
 
     private sealed class TempDir : IDisposable

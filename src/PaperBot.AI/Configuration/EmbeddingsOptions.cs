@@ -49,7 +49,16 @@ public sealed class EmbeddingsOptions : IValidatableObject
     [Range(0, 256, ErrorMessage = "Embeddings:Threads must be between 0 (one per core) and 256")]
     public int Threads { get; set; }
 
-    /// <summary>How often the running bot embeds newly ingested papers.</summary>
+    /// <summary>
+    /// Local provider: also embed and store each paper's abstract sentences when it is embedded (the offline answerer's
+    /// sentence evidence then needs no model run at question time). Unset = on for the local provider; it needs the
+    /// local model (a remote provider would be charged per sentence). Costs about one model run per sentence at backfill.
+    /// </summary>
+    public bool? SentenceVectors { get; set; }
+
+    /// <summary>True when sentence vectors are embedded at backfill (<see cref="SentenceVectors"/>, local provider).</summary>
+    public bool StoresSentenceVectors => Enabled && IsLocal && SentenceVectors != false;
+
     /// <summary>
     /// Vectors from which searches use the approximate (inverted-file) index instead of the exhaustive scan; 0 = never
     /// (the default: on the benchmark's vectors its recall needs a large share of the lists scanned, see README).
@@ -61,6 +70,7 @@ public sealed class EmbeddingsOptions : IValidatableObject
     [Range(0.01, 1.0, ErrorMessage = "Embeddings:AnnProbeFraction must be between 0.01 and 1 (default 0.5)")]
     public double AnnProbeFraction { get; set; } = 0.5;
 
+    /// <summary>How often the running bot embeds newly ingested papers.</summary>
     public TimeSpan BackfillInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     public ResilienceSettings Resilience { get; set; } = new();
@@ -83,11 +93,19 @@ public sealed class EmbeddingsOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         (!Enabled ? []
             : IsLocal ? ValidateLocal()
-            : ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment, allowNone: true)
+            : ValidateRemoteSentences().Concat(ProviderValidation.Validate(SectionName, Provider, ApiKey, Model, BaseUrl, Endpoint, Deployment, allowNone: true)
                 .Select(r => r.ErrorMessage?.Contains("is unknown", StringComparison.Ordinal) == true
                     ? new ValidationResult($"{SectionName}:Provider '{Provider}' is unknown; use one of local, none, openai, azure-openai, ollama, openai-compatible (PAPERBOT_{SectionName}__Provider)")
-                    : r))
+                    : r)))
         .Concat(Resilience.Validate(SectionName));
+
+    private IEnumerable<ValidationResult> ValidateRemoteSentences()
+    {
+        if (SentenceVectors == true)
+        {
+            yield return new ValidationResult($"{SectionName}:SentenceVectors needs the local provider (a remote provider would be charged per sentence); unset it or set {SectionName}:Provider=local");
+        }
+    }
 
     private IEnumerable<ValidationResult> ValidateLocal()
     {

@@ -23,6 +23,13 @@ public sealed class PaperEmbeddingRecord
 
     public bool Quantized { get; set; }
 
+    /// <summary>
+    /// The sentence splitter version (<see cref="Offline.TextAnalysis.SentenceSplitVersion"/>) whose sentence vectors
+    /// were stored for this text (<see cref="PaperSentenceVectorsRecord"/>); 0 = none. Read with the paper vectors at
+    /// start-up, so the backfill knows which papers lack sentence vectors without reading them.
+    /// </summary>
+    public int SentenceSplit { get; set; }
+
     public float Scale { get; set; }
 
     public byte[] Data { get; set; } = [];

@@ -17,6 +17,13 @@ namespace PaperBot.AI.Embeddings;
 /// <see cref="BackfillAsync"/> (new papers, and papers whose title or abstract changed). Nothing here blocks ingest or
 /// search: until the stored vectors are loaded, searches are lexical, and papers without a vector are found by BM25.
 /// Vectors of another model key (provider, model or dimensions changed) are never loaded; the backfill replaces them.
+/// <para>
+/// With the local model (<see cref="EmbeddingsOptions.StoresSentenceVectors"/>) a paper's abstract sentences are
+/// embedded with it and stored apart (<see cref="PaperSentenceVectorsRecord"/>, never read at start-up); the paper
+/// record notes that they exist (<see cref="PaperEmbeddingRecord.SentenceSplit"/>), so the backfill also embeds the
+/// sentences of papers stored before, without embedding their paper vector again. <see cref="StoredSentenceVectors"/>
+/// finds them (the bundled sample's first) for the offline answerer's sentence evidence.
+/// </para>
 /// </summary>
 public sealed class PaperEmbeddings(
     IEmbeddingGenerator<string, Embedding<float>> generator,
@@ -27,7 +34,8 @@ public sealed class PaperEmbeddings(
     SampleVectors sample,
     ILogger<PaperEmbeddings> logger,
     PaperChangeSignal? changes = null,
-    AiMetrics? metrics = null)
+    AiMetrics? metrics = null,
+    IRecordStore<PaperSentenceVectorsRecord>? sentenceRecords = null)
 {
     /// <summary>Embedding tokens are recorded under the "embeddings" account (not charged to a user).</summary>
     public const string UsageAccount = "embeddings";
@@ -46,6 +54,9 @@ public sealed class PaperEmbeddings(
         AnnProbeFraction = options.Value.AnnProbeFraction,
     };
     private readonly Dictionary<string, string> _hashes = new(StringComparer.OrdinalIgnoreCase);
+
+    // Ids whose stored paper record notes sentence vectors of the current splitter (guarded by _hashes' lock).
+    private readonly HashSet<string> _withSentences = new(StringComparer.OrdinalIgnoreCase);
     private volatile bool _loaded;
     private int _loading;
     private long _syncedRevision = -1;
@@ -55,6 +66,9 @@ public sealed class PaperEmbeddings(
     public string ModelKey => options.Value.ModelKey;
 
     public bool Enabled => options.Value.Enabled;
+
+    /// <summary>True when the backfill embeds and stores sentence vectors (local model, not switched off).</summary>
+    public bool StoresSentenceVectors => options.Value.StoresSentenceVectors && sentenceRecords is not null;
 
     /// <summary>True once the stored vectors are in memory.</summary>
     public bool IsLoaded => _loaded;
@@ -108,10 +122,7 @@ public sealed class PaperEmbeddings(
             if (rec.Model == key)
             {
                 rec.AddTo(_index, id);
-                lock (_hashes)
-                {
-                    _hashes[id] = rec.TextHash;
-                }
+                Remember(id, rec);
             }
             else
             {
@@ -151,11 +162,7 @@ public sealed class PaperEmbeddings(
                 };
                 records.Put(paper.Id, rec);
                 rec.AddTo(_index, paper.Id);
-                lock (_hashes)
-                {
-                    _hashes[paper.Id] = hash;
-                }
-
+                Remember(paper.Id, rec);
                 n++;
             }
         }
@@ -163,19 +170,24 @@ public sealed class PaperEmbeddings(
         return n;
     }
 
-    /// <summary>Embeds the given papers now unless their stored vector is of the current model and text.</summary>
+    /// <summary>
+    /// Embeds the given papers now unless their stored vector is of the current model and text (and, when sentence
+    /// vectors are stored, their sentences unless stored or shipped with the sample). Returns the papers processed.
+    /// </summary>
     public async Task<int> EmbedAsync(IEnumerable<Paper> papers, CancellationToken ct, IProgress<WorkProgress>? progress = null)
     {
         var key = ModelKey;
-        var todo = new List<(Paper Paper, string Text, string Hash)>();
+        var sentencesOn = StoresSentenceVectors;
+        var todo = new List<Work>();
         foreach (var p in papers)
         {
             var text = TextOf(p);
             var hash = PaperEmbeddingRecord.HashOf(text);
-            bool known;
+            bool known, hasSentences;
             lock (_hashes)
             {
                 known = _hashes.TryGetValue(p.Id, out var h) && h == hash;
+                hasSentences = known && _withSentences.Contains(p.Id);
             }
 
             if (!known && changes is { Announcements: > 0 } && records.Get(p.Id) is { } stored && stored.Model == key && stored.TextHash == hash)
@@ -183,17 +195,15 @@ public sealed class PaperEmbeddings(
                 // Another process writes to this store (it announces its changes: PostgreSQL) and may have embedded
                 // the paper since the vectors were loaded: load its vector, do not embed again.
                 stored.AddTo(_index, p.Id);
-                lock (_hashes)
-                {
-                    _hashes[p.Id] = hash;
-                }
-
+                Remember(p.Id, stored);
                 known = true;
+                hasSentences = stored.SentenceSplit == Offline.TextAnalysis.SentenceSplitVersion;
             }
 
-            if (!known)
+            var needSentences = sentencesOn && !hasSentences && sample.FindSentences(p.Id, hash, key) is null;
+            if (!known || needSentences)
             {
-                todo.Add((p, text, hash));
+                todo.Add(new Work(p, text, hash, !known, needSentences));
             }
         }
 
@@ -203,32 +213,48 @@ public sealed class PaperEmbeddings(
         progress?.Report(new WorkProgress(ProgressStage, 0, todo.Count));
         foreach (var batch in todo.Chunk(o.BatchSize))
         {
+            var vectors = new PaperEmbeddingRecord?[batch.Length];
             // Precomputed sample vectors first: no model run for them.
-            var rest = new List<(Paper Paper, string Text, string Hash)>(batch.Length);
-            foreach (var item in batch)
+            var rest = new List<int>(batch.Length);
+            for (var i = 0; i < batch.Length; i++)
             {
+                var item = batch[i];
+                if (!item.Vector)
+                {
+                    continue;
+                }
+
                 if (sample.Find(item.Paper.Id, item.Hash, key) is { } pre)
                 {
-                    Store(item.Paper, item.Hash, new PaperEmbeddingRecord
+                    vectors[i] = new PaperEmbeddingRecord
                     {
                         Model = key, Dimensions = pre.Dimensions, Revision = item.Paper.Revision, TextHash = item.Hash, Quantized = true, Scale = pre.Scale, Data = pre.Data,
-                    });
+                    };
                 }
                 else
                 {
-                    rest.Add(item);
+                    rest.Add(i);
                 }
             }
 
             if (rest.Count > 0)
             {
-                var vectors = await generator.GenerateAsync(rest.Select(x => x.Text), cancellationToken: ct).ConfigureAwait(false);
+                var embedded = await generator.GenerateAsync(rest.Select(i => batch[i].Text), cancellationToken: ct).ConfigureAwait(false);
                 metrics?.Embedded("documents", rest.Count);
-                RecordUsage(vectors);
-                for (var i = 0; i < rest.Count; i++)
+                RecordUsage(embedded);
+                for (var j = 0; j < rest.Count; j++)
                 {
-                    var (paper, _, hash) = rest[i];
-                    Store(paper, hash, PaperEmbeddingRecord.From(vectors[i].Vector.Span, key, paper.Revision, hash, o.Quantize));
+                    var item = batch[rest[j]];
+                    vectors[rest[j]] = PaperEmbeddingRecord.From(embedded[j].Vector.Span, key, item.Paper.Revision, item.Hash, o.Quantize);
+                }
+            }
+
+            await StoreSentencesAsync(batch, vectors, key, ct).ConfigureAwait(false);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (vectors[i] is { } rec)
+                {
+                    Store(batch[i].Paper, rec);
                 }
             }
 
@@ -240,15 +266,97 @@ public sealed class PaperEmbeddings(
         return done;
     }
 
-    private void Store(Paper paper, string hash, PaperEmbeddingRecord rec)
+    /// <summary>
+    /// Embeds and stores the sentence vectors of the batch's papers that need them, and marks their paper records
+    /// (the new ones in <paramref name="vectors"/>; for a paper whose vector is already stored, its stored record,
+    /// which then goes into <paramref name="vectors"/> to be written back). The sentence record is written first: a
+    /// crash in between leaves an unmarked paper, whose sentences the next backfill embeds again.
+    /// </summary>
+    private async Task StoreSentencesAsync(Work[] batch, PaperEmbeddingRecord?[] vectors, string key, CancellationToken ct)
+    {
+        var need = Enumerable.Range(0, batch.Length).Where(i => batch[i].Sentences).ToList();
+        if (need.Count == 0 || sentenceRecords is null)
+        {
+            return;
+        }
+
+        var embedded = await PaperSentenceVectorsRecord.EmbedAsync(generator, need.Select(i => batch[i].Paper).ToList(), key, ct).ConfigureAwait(false);
+        metrics?.Embedded("sentences", embedded.Sum(e => e.Count));
+        for (var j = 0; j < need.Count; j++)
+        {
+            var i = need[j];
+            var id = batch[i].Paper.Id;
+            sentenceRecords.Put(id, embedded[j]);
+            if (vectors[i] is null && records.Get(id) is { } stored && stored.Model == key && stored.TextHash == batch[i].Hash)
+            {
+                vectors[i] = stored;
+            }
+
+            if (vectors[i] is { } rec)
+            {
+                rec.SentenceSplit = Offline.TextAnalysis.SentenceSplitVersion;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stored sentence vectors of <paramref name="paper"/> for exactly <paramref name="sentences"/> under the
+    /// current model (the bundled sample's first, then the store), or null when there are none or they are outdated.
+    /// </summary>
+    public float[][]? StoredSentenceVectors(Paper paper, IReadOnlyList<string> sentences)
+    {
+        var key = ModelKey;
+        var hash = PaperEmbeddingRecord.HashOf(TextOf(paper));
+        if (sample.FindSentences(paper.Id, hash, key) is { } pre && pre.Fits(key, hash, sentences))
+        {
+            return pre.ToVectors();
+        }
+
+        return sentenceRecords?.Get(paper.Id) is { } rec && rec.Fits(key, hash, sentences) ? rec.ToVectors() : null;
+    }
+
+    /// <summary>Embeds the sentences of one paper now (not stored).</summary>
+    public async Task<float[][]> EmbedSentencesAsync(Paper paper, CancellationToken ct)
+    {
+        var rec = (await PaperSentenceVectorsRecord.EmbedAsync(generator, [paper], ModelKey, ct).ConfigureAwait(false))[0];
+        metrics?.Embedded("sentences", rec.Count);
+        return rec.ToVectors();
+    }
+
+    private void Store(Paper paper, PaperEmbeddingRecord rec)
     {
         records.Put(paper.Id, rec);
         rec.AddTo(_index, paper.Id);
+        Remember(paper.Id, rec);
+    }
+
+    private void Remember(string id, PaperEmbeddingRecord rec)
+    {
         lock (_hashes)
         {
-            _hashes[paper.Id] = hash;
+            _hashes[id] = rec.TextHash;
+            if (rec.SentenceSplit == Offline.TextAnalysis.SentenceSplitVersion)
+            {
+                _withSentences.Add(id);
+            }
+            else
+            {
+                _withSentences.Remove(id);
+            }
         }
     }
+
+    private void Forget(string id)
+    {
+        lock (_hashes)
+        {
+            _hashes.Remove(id);
+            _withSentences.Remove(id);
+        }
+    }
+
+    /// <summary>One paper of a backfill: its vector to embed, its sentences to embed, or both.</summary>
+    private sealed record Work(Paper Paper, string Text, string Hash, bool Vector, bool Sentences);
 
     /// <summary>
     /// Loads stored vectors (if not yet), then embeds every paper that is new or whose text changed since the last
@@ -281,11 +389,9 @@ public sealed class PaperEmbeddings(
                 if (store.Get(id) is null)
                 {
                     records.Delete(id);
+                    sentenceRecords?.Delete(id);
                     _index.Remove(id);
-                    lock (_hashes)
-                    {
-                        _hashes.Remove(id);
-                    }
+                    Forget(id);
                 }
             }
 

@@ -15,8 +15,12 @@ namespace PaperBot.AI.Offline;
 /// question uses. Available only with the local embedding model (a remote provider would be charged per sentence);
 /// otherwise <see cref="IsAvailable"/> is false and the relevance gate uses retrieval's relevance alone.
 /// <para>
-/// Sentence vectors are computed on first use per paper revision (one batched run, a few milliseconds) and kept in a
-/// bounded cache (dropped whole at <see cref="Capacity"/> papers), like <see cref="AnalysedPaper"/>.
+/// Sentence vectors are read on first use per paper revision from those stored at backfill or shipped with the sample
+/// (<see cref="PaperEmbeddings.StoredSentenceVectors"/>); a paper without them (not yet backfilled, text changed,
+/// another model, or <c>Embeddings:SentenceVectors=false</c>) has them computed now (one batched model run, tens of
+/// milliseconds per paper). Either way they are kept in a bounded cache (dropped whole at <see cref="Capacity"/>
+/// papers), like <see cref="AnalysedPaper"/>. Stored and computed vectors are the same int8 vectors, so an answer
+/// does not depend on which path found them.
 /// </para>
 /// </summary>
 public sealed class SentenceEvidence
@@ -112,8 +116,12 @@ public sealed class SentenceEvidence
             return [];
         }
 
-        var sentences = AnalysedPaper.Of(paper).Sentences;
-        v = sentences.Count == 0 ? [] : await EmbedAsync(sentences.ToList(), ct).ConfigureAwait(false);
+        var sentences = PaperSentenceVectorsRecord.SentencesOf(paper);
+        v = sentences.Count == 0 ? []
+            : _embeddings?.StoredSentenceVectors(paper, sentences)
+              ?? (_embeddings is not null
+                  ? await _embeddings.EmbedSentencesAsync(paper, ct).ConfigureAwait(false)
+                  : (await PaperSentenceVectorsRecord.EmbedAsync(_model, [paper], "", ct).ConfigureAwait(false))[0].ToVectors());
         if (_cache.Count >= Capacity)
         {
             _cache.Clear();

@@ -105,6 +105,12 @@ public static partial class TextAnalysis
         return stemmer.Current;
     }
 
+    /// <summary>
+    /// The version of <see cref="Sentences"/>: bump it when the split changes, so stored sentence vectors
+    /// (<see cref="Embeddings.PaperSentenceVectorsRecord"/>) are embedded again by the next backfill.
+    /// </summary>
+    public const int SentenceSplitVersion = 1;
+
     /// <summary>Splits an abstract into sentences (keeps abbreviations such as "e.g." and "et al." inside).</summary>
     public static List<string> Sentences(string text)
     {

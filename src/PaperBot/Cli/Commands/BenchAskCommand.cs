@@ -12,8 +12,8 @@ namespace PaperBot.Cli.Commands;
 /// `bench ask QUESTIONS.jsonl`: end-to-end latency of <c>ask</c> with the configured backend (offline by default) on
 /// the database (the sample corpus when empty). One untimed warm-up question loads the model, the search index and
 /// the vectors; then every question is asked once, in its own conversation, and timed: retrieval with the query
-/// embedding, the relevance gate (sentence vectors of papers no earlier question touched are computed here) and the
-/// answer text. Prints p50/p95/max and the machine's load average before and after (the machine may be shared).
+/// embedding, the relevance gate (sentence vectors read from the store or the sample's resource; computed here only
+/// for papers without stored ones) and the answer text. Prints p50/p95/max and the machine's load average before and after (the machine may be shared).
 /// </summary>
 public sealed class BenchAskCommand(IServiceProvider services, CliConsole console) : ICliCommand<BenchAskCommand.Input>
 {

@@ -77,7 +77,7 @@ public sealed class EmbedCommand(IServiceProvider services, CliConsole console, 
             var generator = services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
             await using var output = File.Create(file);
             var n = await CliProgress.RunAsync(console, progress, "papers", p => SampleVectorsBuilder.WriteAsync(papers, generator, o.ModelKey, output, p, ct));
-            await console.Out.WriteLineAsync($"wrote {n} sample vector(s) of {o.ModelKey} to {file}");
+            await console.Out.WriteLineAsync($"wrote {n} sample vector(s) of {o.ModelKey}, with their abstract sentences' vectors, to {file}");
             return 0;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
