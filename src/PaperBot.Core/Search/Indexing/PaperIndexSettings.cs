@@ -16,11 +16,8 @@ public sealed record PaperIndexSettings
     /// <summary>Extra weight of a query term matching the title field (0 = score the combined field only).</summary>
     public float TitleBoost { get; init; } = 0.3f;
 
-    /// <summary>
-    /// IndexWriter RAM buffer before a segment is flushed. 32 MB: the ingest indexes while it stores, so the buffer's
-    /// fill-and-flush cycle adds to the store's memory; at 64 MB it was most of the 1M ingest's peak above 500 MB.
-    /// </summary>
-    public double RamBufferMb { get; init; } = 32;
+    /// <summary>IndexWriter RAM buffer before a segment is flushed.</summary>
+    public double RamBufferMb { get; init; } = 64;
 
     public static PaperIndexSettings Default { get; } = new();
 }
