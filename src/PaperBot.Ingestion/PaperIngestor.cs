@@ -107,6 +107,7 @@ public sealed class PaperIngestor
         var report = new IngestReport();
         var expanded = Expand(request.Inputs, report);
         var wrote = false;
+        using var indexer = request.UpdateIndex && _index is not null ? new IndexFeed(_index, _logger) : null;
         for (var i = 0; i < expanded.Count && !report.Cancelled && report.StoreError is null; i++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -118,7 +119,7 @@ public sealed class PaperIngestor
             var source = expanded[i];
             var file = new IngestFileReport { Source = source };
             report.Files.Add(file);
-            var run = new FileRun(this, request.Mode, file, report, progress, i, expanded.Count, cancellationToken);
+            var run = new FileRun(this, request.Mode, file, report, progress, i, expanded.Count, indexer, cancellationToken);
             try
             {
                 if (IsUrl(source))
@@ -156,12 +157,14 @@ public sealed class PaperIngestor
                 source, file.Format, file.Counts.Added, file.Counts.Updated, file.Counts.Unchanged, file.Issues.Count);
         }
 
+        // The index was fed each stored batch as it went (on its own thread); wait for the last one.
+        var indexStarted = _time.GetTimestamp();
+        indexer?.Complete();
         if (request.UpdateIndex && wrote && report.StoreError is null && _index is not null)
         {
-            // The index catches up from the store's change feed now, so the first search after ingest needs no rebuild.
-            var started = _time.GetTimestamp();
+            // Commit what was fed (and catch up on anything it could not take), so the first search needs no rebuild.
             _index.Synchronize();
-            report.IndexTime = _time.GetElapsedTime(started);
+            report.IndexTime = _time.GetElapsedTime(indexStarted);
         }
 
         return report;
@@ -206,6 +209,7 @@ public sealed class PaperIngestor
         IProgress<IngestProgress>? progress,
         int index,
         int count,
+        IndexFeed? indexer,
         CancellationToken cancellationToken)
     {
         private readonly List<(Paper Paper, string Position)> _batch = new(owner._options.BatchSize);
@@ -300,7 +304,8 @@ public sealed class PaperIngestor
             var ok = new List<Paper>(_batch.Count);
             foreach (var (paper, position) in _batch)
             {
-                var p = PaperMerger.Normalize(PaperMerger.Clone(paper));
+                // The parsed record is this run's own object: normalised in place (the store clones what it keeps).
+                var p = PaperMerger.Normalize(paper);
                 var reason = owner._limits.Check(p) ?? (p.Title.Length == 0 && PaperId.IsTitleId(p.Id) ? "record has neither a title nor an arXiv id" : null);
                 if (reason is null)
                 {
@@ -326,9 +331,12 @@ public sealed class PaperIngestor
 
         private UpsertResult Store(List<Paper> papers)
         {
+            List<PaperChanges>? changes = indexer is null ? null : [];
             try
             {
-                return owner._store.Upsert(papers, mode);
+                var stored = owner._store.Upsert(papers, mode, c => changes?.Add(c));
+                indexer?.Post(changes!);
+                return stored;
             }
             catch (PaperRecordException ex) when (papers.Count > 1)
             {
@@ -354,6 +362,80 @@ public sealed class PaperIngestor
                 file.Issues.Add(new IngestIssue(file.Source, $"id {papers[0].Id}", $"{ex.Message}; skipped"));
                 return default;
             }
+        }
+    }
+
+    /// <summary>
+    /// Feeds the search index the changes of each stored batch on a thread of its own, so analysing batch N overlaps
+    /// storing batch N+1 (and nothing is read back from the store). Bounded: the store waits when the index is two
+    /// batches behind. Anything it cannot take (a failure, a batch stored without its changes) is left to the
+    /// index's catch-up from the store's change feed at the end of the run.
+    /// </summary>
+    private sealed class IndexFeed : IDisposable
+    {
+        private readonly System.Collections.Concurrent.BlockingCollection<PaperChanges> _queue = new(boundedCapacity: 2);
+        private readonly ISearchIndexMaintenance _index;
+        private readonly ILogger _logger;
+        private readonly Thread _thread;
+        private volatile bool _failed;
+
+        public IndexFeed(ISearchIndexMaintenance index, ILogger logger)
+        {
+            _index = index;
+            _logger = logger;
+            _thread = new Thread(Run) { IsBackground = true, Name = "ingest-index" };
+            _thread.Start();
+        }
+
+        /// <summary>Queues the changes of one stored batch (waits while the index is two batches behind).</summary>
+        public void Post(IEnumerable<PaperChanges> changes)
+        {
+            foreach (var c in changes)
+            {
+                if (!_failed && !_queue.IsAddingCompleted)
+                {
+                    _queue.Add(c);
+                }
+            }
+        }
+
+        /// <summary>No more batches: returns when the index has taken every queued one.</summary>
+        public void Complete()
+        {
+            if (!_queue.IsAddingCompleted)
+            {
+                _queue.CompleteAdding();
+            }
+
+            _thread.Join();
+        }
+
+        private void Run()
+        {
+            foreach (var changes in _queue.GetConsumingEnumerable())
+            {
+                if (_failed)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _index.Apply(changes);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The store has the papers; the index catches up from it (or reports the error) at the end.
+                    _failed = true;
+                    _logger.LogWarning("Indexing during ingest stopped ({Error}); the index catches up from the database at the end", ex.Message);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            Complete();
+            _queue.Dispose();
         }
     }
 }

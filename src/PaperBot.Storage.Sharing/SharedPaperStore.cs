@@ -14,11 +14,14 @@ public sealed class SharedPaperStore(DatabaseRouter router) : IPaperStore
 
     public UpsertResult Upsert(IEnumerable<Paper> papers) => Upsert(papers, MergeMode.Merge);
 
-    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode)
+    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode) => Upsert(papers, mode, null);
+
+    /// <summary>Only an upsert this process stores itself reports its changes (the owner indexes what reaches it over the socket).</summary>
+    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode, Action<PaperChanges>? committed)
     {
         ArgumentNullException.ThrowIfNull(papers);
         var list = papers as IReadOnlyList<Paper> ?? papers.ToList();
-        return router.Run(() => Local.Upsert(list, mode), remote =>
+        return router.Run(() => Local.Upsert(list, mode, committed), remote =>
         {
             var total = default(UpsertResult);
             foreach (var chunk in ChunkBySize(list))

@@ -1,3 +1,4 @@
+using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
 
 namespace PaperBot.Storage.Sharing;
@@ -22,6 +23,15 @@ public sealed class SharedSearchService(DatabaseRouter router) : ISearchService,
         router.LocalIndex.Synchronize();
         return true;
     }, r => r.Call<SearchIndexInfo>("index.sync") is not null);
+
+    /// <summary>Changes this process stored itself go to its own index; a client's reach the owner's index from the owner's store.</summary>
+    public void Apply(PaperChanges changes)
+    {
+        if (router.IsOwner)
+        {
+            router.LocalIndex.Apply(changes);
+        }
+    }
 
     public SearchIndexInfo Rebuild() => router.Run(router.LocalIndex.Rebuild, r => r.Call<SearchIndexInfo>("index.rebuild"));
 

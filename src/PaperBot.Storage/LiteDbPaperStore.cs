@@ -78,15 +78,18 @@ public sealed class LiteDbPaperStore : IPaperStore
 
     public UpsertResult Upsert(IEnumerable<Paper> papers) => Upsert(papers, MergeMode.Merge);
 
-    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode)
+    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode) => Upsert(papers, mode, null);
+
+    public UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode, Action<PaperChanges>? committed)
     {
         ArgumentNullException.ThrowIfNull(papers);
         EnsureInitialized();
         _context.EnsureWritable("store papers");
         var total = default(UpsertResult);
+        var changes = committed is null ? null : new List<PaperChanges>();
         foreach (var chunk in papers.Chunk(BatchSize))
         {
-            total += _context.Guard(() => UpsertBatch(chunk, mode));
+            total += _context.Guard(() => UpsertBatch(chunk, mode, changes));
         }
 
         if (total.Added + total.Updated > 0)
@@ -94,10 +97,16 @@ public sealed class LiteDbPaperStore : IPaperStore
             _context.Guard(_context.SyncToDisk);
         }
 
+        // Reported only once durable: an index fed from here never runs ahead of what a crash would leave stored.
+        foreach (var c in changes ?? [])
+        {
+            committed!(c);
+        }
+
         return total;
     }
 
-    private UpsertResult UpsertBatch(Paper[] batch, MergeMode mode)
+    private UpsertResult UpsertBatch(Paper[] batch, MergeMode mode, List<PaperChanges>? changes)
     {
         var incoming = PaperUpsertPlanner.Prepare(batch, _limits);
         lock (_context.WriteLock)
@@ -108,9 +117,18 @@ public sealed class LiteDbPaperStore : IPaperStore
             db.BeginTrans();
             try
             {
+                var from = Interlocked.Read(ref _revision);
                 var result = UpsertBatchInTransaction(incoming, mode);
                 db.Commit();
                 Interlocked.Exchange(ref _revision, result.Revision);
+                if (changes is not null && result.Changes is { } planned)
+                {
+                    changes.Add(new PaperChanges(from, result.Revision,
+                        [.. planned.Changed.Where(c => !c.Stored).Select(c => c.Paper)],
+                        [.. planned.Changed.Where(c => c.Stored).Select(c => c.Paper)],
+                        [.. planned.Removed.Select(r => r.Id)]));
+                }
+
                 ApplyCounts(result.Counts);
                 return result.Result;
             }
@@ -122,14 +140,14 @@ public sealed class LiteDbPaperStore : IPaperStore
         }
     }
 
-    private (UpsertResult Result, long Revision, CountDelta? Counts) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming, MergeMode mode)
+    private (UpsertResult Result, long Revision, CountDelta? Counts, UpsertPlan? Changes) UpsertBatchInTransaction(List<(Paper Paper, string? TitleKey)> incoming, MergeMode mode)
     {
         var papers = Papers;
         var titles = Titles;
         var plan = PaperUpsertPlanner.Plan(incoming, mode, new Lookup(papers, titles));
         if (plan.IsEmpty)
         {
-            return (plan.Result, Interlocked.Read(ref _revision), default);
+            return (plan.Result, Interlocked.Read(ref _revision), default, null);
         }
 
         var delta = new CountDelta(new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase));
@@ -179,14 +197,28 @@ public sealed class LiteDbPaperStore : IPaperStore
             tombstones.DeleteMany(Query.In("_id", plan.Added.Select(a => new BsonValue(a))));
         }
 
+        var newTitles = new List<BsonDocument>();
         foreach (var (key, ids) in plan.Titles)
         {
-            WriteTitle(titles, key, ids);
+            if (ids.Count > 0 && !plan.StoredTitles.Contains(key))
+            {
+                // A key the lookup did not find (most keys of a bulk insert): one insert, no update attempt first.
+                newTitles.Add(TitleDocument(key, ids));
+            }
+            else
+            {
+                WriteTitle(titles, key, ids);
+            }
+        }
+
+        if (newTitles.Count > 0)
+        {
+            titles.InsertBulk(newTitles, newTitles.Count);
         }
 
         Meta.Upsert(new BsonDocument { ["_id"] = RevisionKey, ["value"] = rev });
         WriteCounts(delta);
-        return (plan.Result, rev, delta);
+        return (plan.Result, rev, delta, plan);
     }
 
     /// <summary>Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses).</summary>
@@ -711,9 +743,12 @@ public sealed class LiteDbPaperStore : IPaperStore
         }
         else
         {
-            titles.Upsert(new BsonDocument { ["_id"] = key, [TitleIds] = new BsonArray(ids.Select(i => new BsonValue(i))) });
+            titles.Upsert(TitleDocument(key, ids));
         }
     }
+
+    private static BsonDocument TitleDocument(string key, List<string> ids) =>
+        new() { ["_id"] = key, [TitleIds] = new BsonArray(ids.Select(i => new BsonValue(i))) };
 
     /// <summary>Rebuilds the title-key map from the papers (databases written before it existed).</summary>
     private void RebuildTitles()

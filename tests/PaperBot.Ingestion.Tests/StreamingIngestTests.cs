@@ -134,6 +134,32 @@ public sealed class StreamingIngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_indexes_each_stored_batch_once_new_and_updated_papers_alike()
+    {
+        // 10 batches of 100, then a file that updates 100 of them and adds 100: one document per paper, all current.
+        var file = WriteJsonl("batches.jsonl", Enumerable.Range(0, 1000).Select(i => Line(i)));
+        var again = WriteJsonl("again.jsonl", Enumerable.Range(900, 200).Select(i =>
+            $"{{\"id\":\"2502.{i:D5}\",\"arxivId\":\"2502.{i:D5}\",\"title\":\"Streaming paper {i}\",\"abstract\":\"Revised abstract number {i}: {new string('x', 300)}\",\"upvotes\":{i},\"sources\":[\"jsonl\"]}}"));
+        await using var sp = Services();
+        var ingestor = sp.GetRequiredService<PaperIngestor>();
+        var search = sp.GetRequiredService<LuceneSearchService>();
+        await ingestor.IngestAsync([file]);
+        var report = await ingestor.IngestAsync([again]);
+
+        Assert.Equal((100, 100), (report.Totals.Added, report.Totals.Updated));
+        var store = sp.GetRequiredService<IPaperStore>();
+        var info = search.Describe();
+        Assert.True(info.IsCurrent);
+        Assert.Equal(1100, store.Count());
+        Assert.Equal(store.Count(), info.Documents);
+        var rebuilds = search.Rebuilds;
+        var hit = Assert.Single(search.Search(new SearchQuery("\"Revised abstract number 950\"")));
+        Assert.Equal(("2502.00950", 950), (hit.Paper.Id, hit.Paper.Upvotes));
+        Assert.Equal(rebuilds, search.Rebuilds);
+        Assert.True(rebuilds <= 1, $"the index was built {rebuilds} times; only the first batch may open it from the store");
+    }
+
+    [Fact]
     public async Task Export_ingest_export_round_trips_byte_for_byte()
     {
         await using var first = Services();

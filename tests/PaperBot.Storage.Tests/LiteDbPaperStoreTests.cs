@@ -80,4 +80,41 @@ public sealed class LiteDbPaperStoreTests : IDisposable
         // database (sorting is done by Lucene or in memory), so that index would only slow every insert down.
         Assert.Equal(new HashSet<string> { "_id", "Published", "FeaturedOn", "Revision" }, indexes);
     }
+
+    [Fact]
+    public void Upsert_reports_each_committed_batch_with_contiguous_revisions_added_updated_and_folded()
+    {
+        using var ctx = new LiteDbContext(_dir.File("changes.db"));
+        var store = new LiteDbPaperStore(ctx);
+        var seen = new List<PaperChanges>();
+        store.Upsert([P(null!, "A paper known only by its title"), P("2401.00001", "First paper")], MergeMode.Merge, seen.Add);
+        var first = Assert.Single(seen);
+        Assert.Equal(0, first.FromRevision);
+        Assert.Equal(store.CurrentRevision, first.ToRevision);
+        Assert.Equal(2, first.Added.Count);
+        Assert.Empty(first.Updated);
+        Assert.Empty(first.Removed);
+        Assert.All(first.Added, p => Assert.InRange(p.Revision, first.FromRevision + 1, first.ToRevision));
+        var titleId = first.Added.Single(p => PaperId.IsTitleId(p.Id)).Id;
+
+        // An update, and the arXiv id of the title-only paper: it takes that paper over (the title id is folded).
+        seen.Clear();
+        store.Upsert([P("2401.00001", "First paper", upvotes: 9), P("2401.00002", "A paper known only by its title")], MergeMode.Merge, seen.Add);
+        var second = Assert.Single(seen);
+        Assert.Equal(first.ToRevision, second.FromRevision);
+        Assert.Equal(store.CurrentRevision, second.ToRevision);
+        var updated = Assert.Single(second.Updated);
+        Assert.Equal(("2401.00001", 9), (updated.Id, updated.Upvotes));
+        Assert.Equal("2401.00002", Assert.Single(second.Added).Id);
+        Assert.Equal(titleId, Assert.Single(second.Removed));
+        Assert.Equal("2401.00002", store.Get(titleId)!.Id);
+
+        // Nothing changed: nothing reported. A second title-only sighting merges into the arXiv paper (title map kept).
+        seen.Clear();
+        store.Upsert([P("2401.00001", "First paper", upvotes: 9)], MergeMode.Merge, seen.Add);
+        Assert.Empty(seen);
+        store.Upsert([P(null!, "A paper known only by its title", upvotes: 4)], MergeMode.Merge, seen.Add);
+        Assert.Equal(("2401.00002", 4), (Assert.Single(Assert.Single(seen).Updated).Id, store.Get("2401.00002")!.Upvotes));
+        Assert.Equal(2, store.Count());
+    }
 }

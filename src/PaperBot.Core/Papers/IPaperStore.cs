@@ -21,6 +21,14 @@ public interface IPaperStore
     UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode) =>
         mode == MergeMode.Merge ? Upsert(papers) : throw new NotSupportedException($"{GetType().Name} does not support {mode} upserts");
 
+    /// <summary>
+    /// Upsert that also reports what it committed: <paramref name="committed"/> is called once per transaction, in
+    /// revision order, after the changes are durable (for an index fed as the papers are stored, see
+    /// <see cref="Search.ISearchIndexMaintenance.Apply"/>). A store that cannot report its changes never calls it; an
+    /// index then catches up from the change feed (<see cref="ChangedSince"/>) as usual.
+    /// </summary>
+    UpsertResult Upsert(IEnumerable<Paper> papers, MergeMode mode, Action<PaperChanges> committed) => Upsert(papers, mode);
+
     Paper? Get(string id);
 
     IReadOnlyList<Paper> GetMany(IEnumerable<string> ids);
@@ -77,6 +85,13 @@ public interface IPaperStore
         static DateOnly? Max(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a > b ? a : b;
     }
 }
+
+/// <summary>
+/// The changes of one committed write: the store went from <see cref="FromRevision"/> to <see cref="ToRevision"/>
+/// (nothing else wrote in between). <see cref="Added"/> are ids the store did not hold, <see cref="Updated"/> ids it
+/// held (both as now stored, with their revisions), <see cref="Removed"/> ids folded into another paper.
+/// </summary>
+public sealed record PaperChanges(long FromRevision, long ToRevision, IReadOnlyList<Paper> Added, IReadOnlyList<Paper> Updated, IReadOnlyList<string> Removed);
 
 /// <summary>How an upsert combines an incoming record with the stored paper.</summary>
 public enum MergeMode

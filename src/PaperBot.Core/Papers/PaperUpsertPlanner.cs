@@ -25,6 +25,9 @@ public sealed record UpsertPlan(
     IReadOnlyDictionary<string, List<string>> Titles)
 {
     public bool IsEmpty => Changed.Count == 0 && Removed.Count == 0 && Titles.Count == 0;
+
+    /// <summary>The title keys the store already holds (the others in <see cref="Titles"/> are new: an insert will do).</summary>
+    public IReadOnlySet<string> StoredTitles { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -106,7 +109,17 @@ public static class PaperUpsertPlanner
             }
         }
 
-        List<string> StoredTitle(string key) => lookup.FindTitles([key]).TryGetValue(key, out var ids) ? [.. ids] : [];
+        var storedKeys = new HashSet<string>(StringComparer.Ordinal);
+        List<string> StoredTitle(string key)
+        {
+            if (lookup.FindTitles([key]).TryGetValue(key, out var ids))
+            {
+                storedKeys.Add(key);
+                return [.. ids];
+            }
+
+            return [];
+        }
 
         foreach (var (p, key) in lookup.FindPapers(incoming.Select(x => x.Paper.Id).Distinct(StringComparer.Ordinal).ToList()).Values)
         {
@@ -115,6 +128,7 @@ public static class PaperUpsertPlanner
 
         var keys = incoming.Select(x => x.TitleKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var titleMap = lookup.FindTitles(keys);
+        storedKeys.UnionWith(titleMap.Keys);
         var mates = lookup.FindPapers(titleMap.Values.SelectMany(ids => ids).Where(id => !known.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList());
         foreach (var key in keys)
         {
@@ -256,6 +270,9 @@ public static class PaperUpsertPlanner
             planned,
             removed,
             added,
-            dirtyTitles.ToDictionary(k => k, k => byTitle[k], StringComparer.Ordinal));
+            dirtyTitles.ToDictionary(k => k, k => byTitle[k], StringComparer.Ordinal))
+        {
+            StoredTitles = storedKeys,
+        };
     }
 }

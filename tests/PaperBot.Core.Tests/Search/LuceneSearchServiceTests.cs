@@ -316,4 +316,81 @@ public sealed class LuceneSearchServiceTests : IDisposable
         Assert.Equal("p-video", search.Search(new SearchQuery("video")).First().Paper.Id);
         Assert.False(Directory.Exists(IndexPath));
     }
+
+    /// <summary>Stores <paramref name="papers"/> and returns the changes as a store that reports them would.</summary>
+    private PaperChanges Store(params Paper[] papers)
+    {
+        var from = _store.CurrentRevision;
+        var known = papers.Where(p => _store.Get(p.Id) is not null).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        _store.Upsert(papers);
+        var changed = _store.ChangedSince(from).ToList();
+        return new PaperChanges(from, _store.CurrentRevision, [.. changed.Where(p => !known.Contains(p.Id))], [.. changed.Where(p => known.Contains(p.Id))], []);
+    }
+
+    [Fact]
+    public void Applied_changes_are_searchable_and_committed_with_their_revision_at_the_next_synchronize()
+    {
+        using (var search = NewService())
+        {
+            search.Synchronize();
+            var rebuilds = search.Rebuilds;
+            var added = Store(P("p-qec", "Surface Codes for Quantum Error Correction", "Logical qubits from surface codes.", ["Ada Lovelace"], null, new(2025, 5, 1), 3));
+            var updated = Store(P("p-math", "Transformers Learn Arithmetic with the Right Embeddings", "Positional embeddings let transformers add numbers. Now with multiplication.", ["Tom Brown"], null, new(2025, 2, 14), 81));
+            search.Apply(added);
+            search.Apply(updated);
+            Assert.Equal(_store.CurrentRevision, search.IndexedRevision);
+            search.Synchronize();
+            Assert.Equal("p-qec", search.Search(new SearchQuery("quantum error correction")).Single().Paper.Id);
+            Assert.Equal("p-math", search.Search(new SearchQuery("multiplication")).Single().Paper.Id);
+            Assert.Equal(rebuilds, search.Rebuilds);
+            Assert.Equal(_store.Count(), search.Describe().Documents);
+        }
+
+        // The commit holds the revision: a new process finds the index current without a catch-up.
+        using var reopened = NewService();
+        var info = reopened.Describe();
+        Assert.Equal(_store.CurrentRevision, info.IndexedRevision);
+        Assert.Equal(_store.Count(), info.Documents);
+    }
+
+    [Fact]
+    public void Changes_applied_but_not_synchronized_are_committed_with_their_revision_on_close()
+    {
+        using (var search = NewService())
+        {
+            search.Synchronize();
+            search.Apply(Store(P("p-qec", "Surface Codes for Quantum Error Correction", "Logical qubits.", [], null, null, 0)));
+        }
+
+        using var reopened = NewService();
+        Assert.Equal(_store.CurrentRevision, reopened.Describe().IndexedRevision);
+        Assert.Equal("p-qec", reopened.Search(new SearchQuery("logical qubits")).Single().Paper.Id);
+        Assert.Equal(0, reopened.Rebuilds);
+    }
+
+    [Fact]
+    public void Changes_out_of_step_make_the_index_catch_up_from_the_store_and_never_duplicate_a_paper()
+    {
+        using var search = NewService();
+        // Not open yet: the first Apply opens (builds) the index from the store, which already holds the change.
+        var first = Store(P("p-a", "Alpha Particles in Plasma Confinement", "Plasma.", [], null, null, 0));
+        search.Apply(first);
+        Assert.Equal(_store.CurrentRevision, search.IndexedRevision);
+
+        // A gap (another writer's batch came between): catch up from the store, which includes both.
+        var missed = Store(P("p-b", "Beta Decay Spectra", "Neutrinos.", [], null, null, 0));
+        var next = Store(P("p-c", "Gamma Ray Bursts from Magnetars", "Bursts.", [], null, null, 0));
+        search.Apply(next);
+        Assert.Equal(_store.CurrentRevision, search.IndexedRevision);
+
+        // Changes the index already holds are skipped, not added again.
+        search.Apply(missed);
+        search.Apply(first);
+        search.Synchronize();
+        Assert.Equal(_store.Count(), search.Describe().Documents);
+        foreach (var (id, words) in new[] { ("p-a", "alpha plasma"), ("p-b", "beta decay"), ("p-c", "gamma bursts") })
+        {
+            Assert.Equal(id, search.Search(new SearchQuery(words)).Single().Paper.Id);
+        }
+    }
 }

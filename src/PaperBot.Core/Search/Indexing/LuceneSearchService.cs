@@ -103,6 +103,56 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
     /// <summary>Brings the index up to date with the store now (also done lazily before every query).</summary>
     public void Synchronize() => EnsureFresh();
 
+    /// <summary>
+    /// Indexes one store write's changes directly (ingest: nothing is read back from the store). They are committed,
+    /// with their revision, and made searchable by the next <see cref="Synchronize"/> or query; a crash before that
+    /// leaves the last commit, which catches up from the store's change feed on the next open. Changes that do not
+    /// follow on from the index's revision (another writer came between, or the index is not open yet) make the index
+    /// catch up from the store instead, which includes them.
+    /// </summary>
+    public void Apply(PaperChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_sync)
+        {
+            var state = _state;
+            if (state is not null && state.StoreId == _store.StoreId && IndexDirectoryPresent(state))
+            {
+                if (state.Revision >= changes.ToRevision)
+                {
+                    return;
+                }
+
+                if (state.Revision == changes.FromRevision)
+                {
+                    var index = state.Index;
+                    // Deletions first (a folded title id), then updates; ids new to the store cannot be in an index
+                    // that is in step with it, so they are plain adds (no delete-by-term per paper).
+                    foreach (var id in changes.Removed)
+                    {
+                        index.Delete(id);
+                    }
+
+                    foreach (var p in changes.Updated)
+                    {
+                        index.Upsert(p);
+                    }
+
+                    foreach (var p in changes.Added)
+                    {
+                        index.Add(p);
+                    }
+
+                    _state = state with { Revision = changes.ToRevision, Pending = true };
+                    return;
+                }
+            }
+        }
+
+        EnsureFresh();
+    }
+
     public SearchIndexInfo Describe()
     {
         var state = _state;
@@ -217,7 +267,7 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
         var storeId = _store.StoreId;
         var revision = _store.CurrentRevision;
         var state = _state;
-        if (state is not null && IsCurrent(state, storeId, revision))
+        if (state is not null && IsCurrent(state, storeId, revision) && !state.Pending)
         {
             return;
         }
@@ -230,6 +280,13 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
             state = _state;
             if (state is not null && IsCurrent(state, storeId, revision))
             {
+                if (state.Pending)
+                {
+                    // Applied changes become durable and searchable.
+                    Commit(state.Index, storeId, state.Revision, state.InMemory);
+                    _state = state with { Pending = false };
+                }
+
                 return;
             }
 
@@ -281,7 +338,9 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
         }
 
         var changed = 0;
-        Parallel.ForEach(_store.ChangedSince(state.Revision), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+        // Only up to the revision committed below: a paper written meanwhile (by another thread) comes with the next
+        // catch-up or Apply, so the index never holds a paper beyond its recorded revision.
+        Parallel.ForEach(_store.ChangedSince(state.Revision).TakeWhile(p => p.Revision <= revision), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
         {
             index.Upsert(p);
             Interlocked.Increment(ref changed);
@@ -289,7 +348,7 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
 
         Commit(index, storeId, revision, state.InMemory);
         _logger.LogDebug("Search index caught up to revision {Revision}: {Changed} changed, {Deleted} deleted", revision, changed, deleted);
-        return state with { Revision = revision };
+        return state with { Revision = revision, Pending = false };
     }
 
     private IndexState Open(string storeId)
@@ -359,11 +418,16 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
             var revision = _store.CurrentRevision;
             index.DeleteAll();
             var n = 0;
-            // Ids are unique in the store and the index is empty: plain adds, analysed on all cores.
+            // Ids are unique in the store and the index is empty: plain adds, analysed on all cores. Papers written
+            // after the revision recorded (by a writer running meanwhile) are left to the catch-up below, so that a
+            // later Apply of their changes never adds them twice.
             Parallel.ForEach(_store.All(), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
             {
-                index.Add(p);
-                Interlocked.Increment(ref n);
+                if (p.Revision <= revision)
+                {
+                    index.Add(p);
+                    Interlocked.Increment(ref n);
+                }
             });
 
             Commit(index, storeId, revision, inMemory);
@@ -449,6 +513,12 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
             _swap.EnterWriteLock();
             try
             {
+                if (_state is { Pending: true } pending)
+                {
+                    // Applied changes are committed with their revision (a writer's close would commit them under the old one).
+                    TryCommit(pending);
+                }
+
                 Close(_state?.Index);
                 _state = null;
             }
@@ -461,7 +531,20 @@ public sealed class LuceneSearchService : ISearchService, ISearchIndexMaintenanc
         _swap.Dispose();
     }
 
-    private sealed record IndexState(PaperIndex Index, string StoreId, long Revision, bool InMemory);
+    private void TryCommit(IndexState state)
+    {
+        try
+        {
+            Commit(state.Index, state.StoreId, state.Revision, state.InMemory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _logger.LogWarning("Committing the search index on close failed ({Error}); it catches up from the database on the next open", ex.Message);
+        }
+    }
+
+    /// <summary>The open index and the store revision it holds; <see cref="Pending"/>: changes applied but not yet committed.</summary>
+    private sealed record IndexState(PaperIndex Index, string StoreId, long Revision, bool InMemory, bool Pending = false);
 }
 
 /// <summary>A ranked paper id with its score and calibrated relevance (before hydration), and the signals behind it.</summary>
