@@ -331,11 +331,17 @@ public sealed class PaperIngestor
 
         private UpsertResult Store(List<Paper> papers)
         {
-            List<PaperChanges>? changes = indexer is null ? null : [];
             try
             {
-                var stored = owner._store.Upsert(papers, mode, c => changes?.Add(c));
-                indexer?.Post(changes!);
+                if (indexer is null)
+                {
+                    return owner._store.Upsert(papers, mode);
+                }
+
+                // The store reports each committed transaction's changes; the index thread takes them from here.
+                var changes = new List<PaperChanges>();
+                var stored = owner._store.Upsert(papers, mode, changes.Add);
+                indexer.Post(changes);
                 return stored;
             }
             catch (PaperRecordException ex) when (papers.Count > 1)
