@@ -117,11 +117,19 @@ public sealed class SentenceEvidence
         }
 
         var sentences = PaperSentenceVectorsRecord.SentencesOf(paper);
-        v = sentences.Count == 0 ? []
-            : _embeddings?.StoredSentenceVectors(paper, sentences)
-              ?? (_embeddings is not null
-                  ? await _embeddings.EmbedSentencesAsync(paper, ct).ConfigureAwait(false)
-                  : (await PaperSentenceVectorsRecord.EmbedAsync(_model, [paper], "", ct).ConfigureAwait(false))[0].ToVectors());
+        if (sentences.Count == 0)
+        {
+            v = [];
+        }
+        else if (_embeddings is not null)
+        {
+            v = _embeddings.StoredSentenceVectors(paper, sentences) ?? await _embeddings.EmbedSentencesAsync(paper, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            v = (await PaperSentenceVectorsRecord.EmbedAsync(_model, [paper], "", ct).ConfigureAwait(false))[0].ToVectors();
+        }
+
         if (_cache.Count >= Capacity)
         {
             _cache.Clear();
