@@ -30,7 +30,19 @@ public sealed class LiteDbContext : IDisposable
     private SyncPointFileStream? _logStream;
     private PaperStoreException? _failed;
     private readonly WriteFault _fault = new();
+
+    // Why a gate of our own: LiteDB 5.0.20's checkpoint clears its page cache and asserts that no page is in use
+    // ("must have no pages in use when call Clear() cache", litedb-org/LiteDB #1940/#2480). Its own exclusive lock
+    // did not always keep other threads' pages out, and the assertion leaves the engine unusable. Every database
+    // operation runs inside Guard, which holds this gate shared; a checkpoint holds it exclusively, so it only runs
+    // when no other thread of this process is inside LiteDB at all. LiteDB's automatic checkpoint (inside a commit,
+    // while others read) is switched off; PaperBot checkpoints at its own sync points.
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly ThreadLocal<bool> _syncPending = new();
     private bool _disposed;
+
+    /// <summary>The log size (LiteDB's default: 1000 pages) past which a long write checkpoints between its batches.</summary>
+    internal const long CheckpointLogBytes = 1000L * PageSize;
 
     public LiteDbContext(IOptions<StorageOptions> options)
         : this(options.Value.DatabasePath, options.Value.ReadOnly)
@@ -69,12 +81,47 @@ public sealed class LiteDbContext : IDisposable
     /// </summary>
     internal void SyncToDisk()
     {
+        if (_gate.IsReadLockHeld)
+        {
+            // Inside an operation: the outermost Guard runs it once the operation has left LiteDB.
+            _syncPending.Value = true;
+            return;
+        }
+
+        Exclusive(CheckpointAndSync);
+    }
+
+    /// <summary>The write's log is large enough to be worth moving into the data file now (see <see cref="CheckpointLogBytes"/>).</summary>
+    internal bool LogIsLarge => _logStream is { } log && log.Length > CheckpointLogBytes;
+
+    private void CheckpointAndSync()
+    {
         var db = Database;
         lock (_openLock)
         {
             db.Checkpoint();
             _logStream?.SyncToDisk();
             _dataStream?.SyncToDisk();
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> while no other thread of this process is inside LiteDB.</summary>
+    private void Exclusive(Action action)
+    {
+        if (_gate.IsWriteLockHeld)
+        {
+            action();
+            return;
+        }
+
+        _gate.EnterWriteLock();
+        try
+        {
+            action();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
         }
     }
 
@@ -127,9 +174,33 @@ public sealed class LiteDbContext : IDisposable
             throw new PaperStoreException(_failed.Message, DatabasePath, _failed, _failed.Kind);
         }
 
+        var outermost = !_gate.IsReadLockHeld && !_gate.IsWriteLockHeld;
         try
         {
-            var result = operation();
+            T result;
+            if (outermost)
+            {
+                _gate.EnterReadLock();
+            }
+
+            try
+            {
+                result = operation();
+            }
+            finally
+            {
+                if (outermost)
+                {
+                    _gate.ExitReadLock();
+                }
+            }
+
+            if (outermost && _syncPending.Value)
+            {
+                _syncPending.Value = false;
+                Exclusive(CheckpointAndSync);
+            }
+
             ThrowIfWriteFailed();
             return result;
         }
@@ -161,6 +232,14 @@ public sealed class LiteDbContext : IDisposable
         catch (Exception ex) when (ex is ObjectDisposedException or LiteException { ErrorCode: LiteException.ENGINE_DISPOSED } && _failed is not null)
         {
             throw new PaperStoreException(_failed.Message, DatabasePath, ex, _failed.Kind);
+        }
+        finally
+        {
+            if (outermost)
+            {
+                // An operation that failed after asking for a sync point leaves its log for the next one.
+                _syncPending.Value = false;
+            }
         }
     }
 
@@ -259,6 +338,11 @@ public sealed class LiteDbContext : IDisposable
             _dataStream = new SyncPointFileStream(DatabasePath, isDataFile: true, _fault);
             _logStream = new SyncPointFileStream(LogPath, isDataFile: false, _fault);
             db = new LiteDatabase(_dataStream, mapper: null, logStream: _logStream);
+            if (db.CheckpointSize != 0)
+            {
+                db.CheckpointSize = 0; // see _gate: checkpoints happen only at PaperBot's sync points
+            }
+
             Touch(db);
             return db;
         }
@@ -478,16 +562,12 @@ public sealed class LiteDbContext : IDisposable
     /// </summary>
     internal long SnapshotTo(Stream destination)
     {
-        var db = Database;
+        EnsureOpen();
         lock (WriteLock)
         {
             if (!ReadOnly)
             {
-                Guard(() =>
-                {
-                    db.Checkpoint();
-                    _dataStream?.SyncToDisk();
-                });
+                Guard(SyncToDisk);
             }
 
             using var source = new FileStream(DatabasePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
@@ -507,6 +587,23 @@ public sealed class LiteDbContext : IDisposable
     }
 
     public void Dispose()
+    {
+        // LiteDB checkpoints on close: wait (bounded, so a stuck caller cannot hang shutdown) for operations in flight.
+        var gated = !_gate.IsReadLockHeld && !_gate.IsWriteLockHeld && _gate.TryEnterWriteLock(TimeSpan.FromSeconds(30));
+        try
+        {
+            DisposeCore();
+        }
+        finally
+        {
+            if (gated)
+            {
+                _gate.ExitWriteLock();
+            }
+        }
+    }
+
+    private void DisposeCore()
     {
         lock (_openLock)
         {

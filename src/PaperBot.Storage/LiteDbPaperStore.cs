@@ -89,7 +89,17 @@ public sealed class LiteDbPaperStore : IPaperStore
         var changes = committed is null ? null : new List<PaperChanges>();
         foreach (var chunk in papers.Chunk(BatchSize))
         {
-            total += _context.Guard(() => UpsertBatch(chunk, mode, changes));
+            var incoming = PaperUpsertPlanner.Prepare(chunk, _limits);
+            // The write lock is taken outside Guard, never inside it: a checkpoint waits for every Guard to end while
+            // its writer holds the write lock (see LiteDbContext).
+            lock (_context.WriteLock)
+            {
+                total += _context.Guard(() => UpsertBatch(incoming, mode, changes));
+                if (_context.LogIsLarge)
+                {
+                    _context.Guard(_context.SyncToDisk);
+                }
+            }
         }
 
         if (total.Added + total.Updated > 0)
@@ -106,37 +116,34 @@ public sealed class LiteDbPaperStore : IPaperStore
         return total;
     }
 
-    private UpsertResult UpsertBatch(Paper[] batch, MergeMode mode, List<PaperChanges>? changes)
+    /// <summary>One batch in one transaction; the caller holds <see cref="LiteDbContext.WriteLock"/>.</summary>
+    private UpsertResult UpsertBatch(List<(Paper Paper, string? TitleKey)> incoming, MergeMode mode, List<PaperChanges>? changes)
     {
-        var incoming = PaperUpsertPlanner.Prepare(batch, _limits);
-        lock (_context.WriteLock)
+        // One transaction for the lookups and the writes: LiteDB otherwise opens (and closes) an implicit
+        // transaction per FindById, which was a third of a bulk insert's time.
+        var db = Db;
+        db.BeginTrans();
+        try
         {
-            // One transaction for the lookups and the writes: LiteDB otherwise opens (and closes) an implicit
-            // transaction per FindById, which was a third of a bulk insert's time.
-            var db = Db;
-            db.BeginTrans();
-            try
+            var from = Interlocked.Read(ref _revision);
+            var result = UpsertBatchInTransaction(incoming, mode);
+            db.Commit();
+            Interlocked.Exchange(ref _revision, result.Revision);
+            if (changes is not null && result.Changes is { } planned)
             {
-                var from = Interlocked.Read(ref _revision);
-                var result = UpsertBatchInTransaction(incoming, mode);
-                db.Commit();
-                Interlocked.Exchange(ref _revision, result.Revision);
-                if (changes is not null && result.Changes is { } planned)
-                {
-                    changes.Add(new PaperChanges(from, result.Revision,
-                        [.. planned.Changed.Where(c => !c.Stored).Select(c => c.Paper)],
-                        [.. planned.Changed.Where(c => c.Stored).Select(c => c.Paper)],
-                        [.. planned.Removed.Select(r => r.Id)]));
-                }
+                changes.Add(new PaperChanges(from, result.Revision,
+                    [.. planned.Changed.Where(c => !c.Stored).Select(c => c.Paper)],
+                    [.. planned.Changed.Where(c => c.Stored).Select(c => c.Paper)],
+                    [.. planned.Removed.Select(r => r.Id)]));
+            }
 
-                ApplyCounts(result.Counts);
-                return result.Result;
-            }
-            catch
-            {
-                db.Rollback();
-                throw;
-            }
+            ApplyCounts(result.Counts);
+            return result.Result;
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
         }
     }
 
