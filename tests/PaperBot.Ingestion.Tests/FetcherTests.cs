@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,14 +84,34 @@ public sealed class FetcherTests : IAsyncLifetime
     [Fact]
     public async Task Honours_Retry_After_delta_seconds_beyond_the_backoff_cap()
     {
-        _server.Enqueue(new FakeReply.Status(429, RetryAfter: "1"));
-        await using var sp = Services();
-        var sw = Stopwatch.StartNew();
-        var r = await sp.GetRequiredService<HfDailyPapersFetcher>().FetchAsync(new DateOnly(2025, 7, 1));
-        Assert.Equal(14, r.Papers.Count);
-        Assert.Equal(2, _server.Requests.Count);
-        Assert.True(_server.Requests[1].At - _server.Requests[0].At >= TimeSpan.FromMilliseconds(950), "waited the Retry-After second, not the 50 ms backoff cap");
-        Assert.True(sw.Elapsed >= TimeSpan.FromMilliseconds(950));
+        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await FakeHfServer.StartAsync(fake);
+        server.Enqueue(new FakeReply.Status(429, RetryAfter: "1"));
+        await using var sp = Services(new() { ["Ingestion:HfBaseUrl"] = server.BaseUrl }, fake);
+        var task = sp.GetRequiredService<HfDailyPapersFetcher>().FetchAsync(new DateOnly(2025, 7, 1));
+        while (server.Requests.Count == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        // Past the 50 ms backoff cap, short of the Retry-After second: not retried yet.
+        for (var waited = 0; waited < 900; waited += 100)
+        {
+            fake.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(task, Task.Delay(20));
+        }
+
+        Assert.False(task.IsCompleted);
+        Assert.Single(server.Requests);
+        while (!task.IsCompleted)
+        {
+            fake.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(task, Task.Delay(20));
+        }
+
+        Assert.Equal(14, (await task).Papers.Count);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.True(server.Requests[1].At - server.Requests[0].At >= TimeSpan.FromSeconds(1), "waited the Retry-After second, not the 50 ms backoff cap");
     }
 
     [Fact]

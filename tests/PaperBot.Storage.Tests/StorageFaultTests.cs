@@ -129,7 +129,7 @@ public sealed class StorageFaultTests : IDisposable
         }
 
         Assert.Equal(before, File.ReadAllBytes(path));
-        Assert.False(File.Exists(path + ".lock") && new FileInfo(path + ".lock").LastWriteTimeUtc > DateTime.UtcNow.AddMinutes(1));
+        Assert.False(File.Exists(path + ".lock") && new FileInfo(path + ".lock").LastWriteTimeUtc > TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(1));
         using var rw = new LiteDbContext(path);
         Assert.Null(new LiteDbRecordStore<Note>(rw).Get("b"));
     }

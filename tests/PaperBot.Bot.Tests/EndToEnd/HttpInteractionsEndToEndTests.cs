@@ -20,7 +20,7 @@ public sealed class HttpInteractionsEndToEndTests
 
         using var http = new HttpClient();
         var ping = Encoding.UTF8.GetBytes("""{"id":"900000000000000111","application_id":"900000000000000001","type":1,"token":"ping-token","version":1}""");
-        using var pong = await http.SendAsync(h.Discord.Interactions.Signer.SignedRequest(endpoint.Endpoint!, ping, DateTimeOffset.UtcNow));
+        using var pong = await http.SendAsync(h.Discord.Interactions.Signer.SignedRequest(endpoint.Endpoint!, ping, TimeProvider.System.GetUtcNow()));
         Assert.Equal(HttpStatusCode.OK, pong.StatusCode);
         Assert.Equal("application/json", pong.Content.Headers.ContentType!.MediaType);
         Assert.Equal(1, JsonNode.Parse(await pong.Content.ReadAsStringAsync())!["type"]!.GetValue<int>());
@@ -72,7 +72,7 @@ public sealed class HttpInteractionsEndToEndTests
         var unauthorized = 0;
         for (var i = 0; i < 100; i++)
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = TimeProvider.System.GetUtcNow();
             using var request = (i % 5) switch
             {
                 0 => other.SignedRequest(url, body, now), // wrong key
@@ -91,12 +91,12 @@ public sealed class HttpInteractionsEndToEndTests
         Assert.Equal(100, unauthorized);
 
         // a timestamp older than 5 minutes is refused even when correctly signed; 4 minutes is still accepted
-        using (var stale = await http.SendAsync(signer.SignedRequest(url, body, DateTimeOffset.UtcNow.AddMinutes(-6))))
+        using (var stale = await http.SendAsync(signer.SignedRequest(url, body, TimeProvider.System.GetUtcNow().AddMinutes(-6))))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
         }
 
-        using (var fresh = await http.SendAsync(signer.SignedRequest(url, body, DateTimeOffset.UtcNow.AddMinutes(-4))))
+        using (var fresh = await http.SendAsync(signer.SignedRequest(url, body, TimeProvider.System.GetUtcNow().AddMinutes(-4))))
         {
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         }
