@@ -81,67 +81,46 @@ public sealed class FetcherTests : IAsyncLifetime
         Assert.Equal("?id_list=2202.12139&max_results=1", _server.Requests[1].Query);
     }
 
-    [Fact]
-    public async Task Honours_Retry_After_delta_seconds_beyond_the_backoff_cap()
+    /// <summary>
+    /// Retry-After as delta-seconds (beyond the 50 ms backoff cap) and as an HTTP-date: the retry waits on the injected
+    /// TimeProvider for exactly that long, and nothing happens until fake time has passed it.
+    /// </summary>
+    [Theory]
+    [InlineData(429, 1, false, "2025-07-01", 14)]
+    [InlineData(503, 45, true, "2026-08-20", 15)]
+    public async Task Honours_Retry_After_on_fake_time(int status, int seconds, bool httpDate, string date, int papers)
     {
         var fake = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 12, 0, 0, TimeSpan.Zero));
         await using var server = await FakeHfServer.StartAsync(fake);
-        server.Enqueue(new FakeReply.Status(429, RetryAfter: "1"));
-        await using var sp = Services(new() { ["Ingestion:HfBaseUrl"] = server.BaseUrl }, fake);
-        var task = sp.GetRequiredService<HfDailyPapersFetcher>().FetchAsync(new DateOnly(2025, 7, 1));
-        while (server.Requests.Count == 0)
-        {
-            await Task.Delay(10);
-        }
-
-        // Past the 50 ms backoff cap, short of the Retry-After second: not retried yet.
-        for (var waited = 0; waited < 900; waited += 100)
-        {
-            fake.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(task, Task.Delay(20));
-        }
-
-        Assert.False(task.IsCompleted);
-        Assert.Single(server.Requests);
-        while (!task.IsCompleted)
-        {
-            fake.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(task, Task.Delay(20));
-        }
-
-        Assert.Equal(14, (await task).Papers.Count);
-        Assert.Equal(2, server.Requests.Count);
-        Assert.True(server.Requests[1].At - server.Requests[0].At >= TimeSpan.FromSeconds(1), "waited the Retry-After second, not the 50 ms backoff cap");
-    }
-
-    [Fact]
-    public async Task Honours_Retry_After_as_http_date_on_fake_time()
-    {
-        var fake = new FakeTimeProvider(new DateTimeOffset(2026, 8, 20, 12, 0, 0, TimeSpan.Zero));
-        await using var server = await FakeHfServer.StartAsync(fake);
-        var retryAt = fake.GetUtcNow().AddSeconds(45).ToString("r", CultureInfo.InvariantCulture);
-        server.Enqueue(new FakeReply.Status(503, RetryAfter: retryAt));
+        var retryAfter = TimeSpan.FromSeconds(seconds);
+        server.Enqueue(new FakeReply.Status(status, RetryAfter: httpDate
+            ? fake.GetUtcNow().Add(retryAfter).ToString("r", CultureInfo.InvariantCulture)
+            : seconds.ToString(CultureInfo.InvariantCulture)));
         await using var sp = Services(new() { ["Ingestion:HfBaseUrl"] = server.BaseUrl, ["Ingestion:AttemptTimeout"] = "00:10:00", ["Ingestion:TotalTimeout"] = "00:30:00" }, fake);
-        var task = sp.GetRequiredService<HfDailyPapersFetcher>().FetchAsync(new DateOnly(2026, 8, 20));
-
-        // The retry waits on the injected TimeProvider: nothing happens until fake time moves on.
+        var task = sp.GetRequiredService<HfDailyPapersFetcher>().FetchAsync(DateOnly.Parse(date, CultureInfo.InvariantCulture));
         while (server.Requests.Count == 0)
         {
             await Task.Delay(10);
         }
 
-        await Task.WhenAny(task, Task.Delay(300));
-        Assert.False(task.IsCompleted);
-        Assert.Single(server.Requests);
-        while (!task.IsCompleted)
+        var step = retryAfter / 10;
+        for (var i = 0; i < 9; i++)
         {
-            fake.Advance(TimeSpan.FromSeconds(5));
+            fake.Advance(step);
             await Task.WhenAny(task, Task.Delay(20));
         }
 
-        Assert.Equal(15, (await task).Papers.Count);
+        Assert.False(task.IsCompleted); // 90 % of the Retry-After has passed: not retried yet
+        Assert.Single(server.Requests);
+        while (!task.IsCompleted)
+        {
+            fake.Advance(step);
+            await Task.WhenAny(task, Task.Delay(20));
+        }
+
+        Assert.Equal(papers, (await task).Papers.Count);
         Assert.Equal(2, server.Requests.Count);
-        Assert.True(server.Requests[1].At - server.Requests[0].At >= TimeSpan.FromSeconds(45));
+        Assert.True(server.Requests[1].At - server.Requests[0].At >= retryAfter, "waited the Retry-After, not the 50 ms backoff cap");
     }
 
     [Fact]
