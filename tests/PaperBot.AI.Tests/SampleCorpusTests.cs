@@ -98,6 +98,32 @@ public sealed class SampleCorpusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lay_worded_question_is_answered_when_its_paper_stands_out_among_close_neighbours()
+    {
+        // "abstract math about arrows between objects" is category theory, "merging those duplicates" the paper's
+        // Iterative Feature Merging. Its retrieval relevance is low (0.04) and its best sentence cosine only 0.40, which
+        // the relevance-and-sentence model alone refused; the hits around it are about the same field (a high median
+        // best sentence) and it stands well ahead of them in relevance.
+        var a = await _host.Assistant.AskAsync(Ask("using abstract math about arrows between objects to say when two nets have learned the same thing, and then merging those duplicates to slim the network", "c:cat"));
+
+        Assert.False(a.NothingFound, a.Markdown);
+        Assert.StartsWith("Going Beyond Neural Network Feature Similarity", a.Citations[0].Title);
+    }
+
+    [Theory]
+    [InlineData("graph neural networks for predicting molecule toxicity from SMILES strings")] // a later hit had one close sentence
+    [InlineData("is there a transformer model for forecasting electricity prices on the day-ahead market?")]
+    [InlineData("how do I fix a leaking kitchen tap washer?")] // a flat, low profile
+    [InlineData("which houseplants survive best in a dark apartment?")]
+    public async Task An_off_topic_question_cites_nothing_even_when_a_later_hit_has_one_close_sentence(string question)
+    {
+        var a = await _host.Assistant.AskAsync(Ask(question, "c:off-" + question.Length));
+
+        Assert.True(a.NothingFound, a.Markdown);
+        Assert.Empty(a.Citations);
+    }
+
+    [Fact]
     public async Task Nothing_relevant_in_the_corpus_is_said_plainly()
     {
         var a = await _host.Assistant.AskAsync(Ask("sourdough bread fermentation recipes"));

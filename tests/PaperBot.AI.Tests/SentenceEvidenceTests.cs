@@ -37,7 +37,8 @@ public sealed class SentenceEvidenceTests : IClassFixture<LocalEmbeddingTests.Mo
 
         Assert.True(onTopic > 0.55, $"on topic {onTopic}");
         Assert.True(offTopic < 0.2, $"off topic {offTopic}");
-        Assert.True(AnswerEvidenceModel.Probability(0.05, onTopic) > AnswerEvidenceModel.Probability(0.05, offTopic));
+        Assert.True(AnswerEvidenceModel.FirstHitProbability(0.05, onTopic) > AnswerEvidenceModel.FirstHitProbability(0.05, offTopic));
+        Assert.True(AnswerEvidenceModel.Probability(onTopic, 0.3, 0) > AnswerEvidenceModel.Probability(offTopic, 0.3, 0));
     }
 
     [Fact]
@@ -51,10 +52,32 @@ public sealed class SentenceEvidenceTests : IClassFixture<LocalEmbeddingTests.Mo
     [Theory]
     [InlineData(0.02, 0.30, 0.02, 0.60)]
     [InlineData(0.01, 0.50, 0.20, 0.50)]
-    public void The_answer_probability_grows_with_relevance_and_with_sentence_similarity(double r1, double s1, double r2, double s2)
+    public void The_first_hit_probability_grows_with_relevance_and_with_sentence_similarity(double r1, double s1, double r2, double s2)
     {
-        Assert.True(AnswerEvidenceModel.Probability(r1, s1) < AnswerEvidenceModel.Probability(r2, s2));
-        Assert.InRange(AnswerEvidenceModel.Probability(0, 0), 0.0, 1.0);
-        Assert.InRange(AnswerEvidenceModel.Probability(1, 1), 0.0, 1.0);
+        Assert.True(AnswerEvidenceModel.FirstHitProbability(r1, s1) < AnswerEvidenceModel.FirstHitProbability(r2, s2));
+        Assert.InRange(AnswerEvidenceModel.FirstHitProbability(0, 0), 0.0, 1.0);
+        Assert.InRange(AnswerEvidenceModel.FirstHitProbability(1, 1), 0.0, 1.0);
+    }
+
+    [Theory]
+    [InlineData(0.40, 0.30, 0.5, 0.50, 0.30, 0.5)] // a closer best sentence
+    [InlineData(0.45, 0.15, 0.5, 0.45, 0.40, 0.5)] // the question meets the corpus's field (a higher background)
+    [InlineData(0.45, 0.35, -0.2, 0.45, 0.35, 0.8)] // the paper stands further out of retrieval's list
+    public void The_profile_probability_grows_with_each_of_its_features(double b1, double m1, double g1, double b2, double m2, double g2)
+    {
+        Assert.True(AnswerEvidenceModel.Probability(b1, m1, g1) < AnswerEvidenceModel.Probability(b2, m2, g2));
+        Assert.InRange(AnswerEvidenceModel.Probability(0, 0, -10), 0.0, 1.0);
+        Assert.InRange(AnswerEvidenceModel.Probability(1, 1, 10), 0.0, 1.0);
+    }
+
+    [Fact]
+    public void The_profile_features_are_the_median_of_the_hits_and_the_log_relevance_ratio()
+    {
+        Assert.Equal(0.3, AnswerEvidenceModel.Median([0.5, 0.1, 0.3]), 9);
+        Assert.Equal(0.25, AnswerEvidenceModel.Median([0.4, 0.1, 0.3, 0.2]), 9);
+        Assert.Equal(0, AnswerEvidenceModel.Median([]));
+        Assert.Equal(Math.Log(2), AnswerEvidenceModel.LogRelevanceMargin(0.04, 0.02), 9);
+        Assert.True(AnswerEvidenceModel.LogRelevanceMargin(0.01, 0.03) < 0); // behind the best of the others
+        Assert.Equal(0, AnswerEvidenceModel.LogRelevanceMargin(0, 0), 9); // both floored
     }
 }

@@ -85,16 +85,18 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
                 clearlyAhead = false;
             }
 
-            bool PassesWithEvidence((Paper Paper, double Relevance, double Words) h) =>
-                Passes(h) || (answers is not null && answers.TryGetValue(h.Paper.Id, out var p) && p >= o.MinAnswerProbability);
-            var first = calibrated.FirstOrDefault(PassesWithEvidence);
+            // The first cited paper must pass on its own; once one does (the question is about the corpus), the papers
+            // after it may also pass on their relevance and best sentence alone (AnswerEvidenceModel.FirstHitProbability).
+            bool PassesWithEvidence((Paper Paper, double Relevance, double Words) h, bool companion) =>
+                Passes(h) || (answers is not null && answers.TryGetValue(h.Paper.Id, out var p) && (companion ? p.Companion : p.Alone) >= o.MinAnswerProbability);
+            var first = calibrated.FirstOrDefault(h => PassesWithEvidence(h, companion: false));
             if (first.Paper is null)
             {
                 return [];
             }
 
             var passing = new[] { (first.Paper, first.Relevance) }
-                .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && PassesWithEvidence(h) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
+                .Concat(calibrated.Where(h => h.Paper.Id != first.Paper.Id && PassesWithEvidence(h, companion: true) && h.Relevance >= (several ? 0.4 : 0.6) * first.Relevance).Select(h => (h.Paper, h.Relevance)))
                 .Take(o.MaxPapers).ToList();
             return await BySentenceEvidenceAsync(question, passing, ct).ConfigureAwait(false);
         }
@@ -145,21 +147,35 @@ public sealed class RelevanceGate(IOptions<AnswersOptions> options, SentenceEvid
     }
 
     /// <summary>
-    /// <see cref="AnswerEvidenceModel"/>'s probability for each of the first <see cref="EvidenceWindow"/> hits, or null
-    /// without sentence evidence (no local model, or no calibrated relevance).
+    /// <see cref="AnswerEvidenceModel"/>'s probabilities for each of the first <see cref="EvidenceWindow"/> hits, or null
+    /// without sentence evidence (no local model, or no calibrated relevance): <c>Alone</c>, what the first cited paper
+    /// needs (the profile model: best sentence, the median of all hits' best sentences, the relevance margin; for the
+    /// first hit also the relevance-and-sentence model), and <c>Companion</c>, what a paper cited after it needs (either
+    /// model). A 2nd or 3rd hit with one close sentence no longer makes an off-topic question cite it.
     /// </summary>
-    private async Task<Dictionary<string, double>?> AnswerProbabilitiesAsync(string question, IReadOnlyList<SearchHit> hits, CancellationToken ct)
+    private async Task<Dictionary<string, (double Alone, double Companion)>?> AnswerProbabilitiesAsync(string question, IReadOnlyList<SearchHit> hits, CancellationToken ct)
     {
         if (!evidence.IsAvailable || await evidence.QuestionVectorAsync(question, ct).ConfigureAwait(false) is not { } vector)
         {
             return null;
         }
 
-        var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-        foreach (var h in hits.Take(EvidenceWindow))
+        // Every hit's best sentence (the median is the question's background), then each of the first hits' chance.
+        var best = new double[hits.Count];
+        for (var i = 0; i < hits.Count; i++)
         {
-            var best = await evidence.BestAsync(vector, h.Paper, ct).ConfigureAwait(false);
-            result[h.Paper.Id] = AnswerEvidenceModel.Probability(h.Relevance ?? 0, best);
+            best[i] = await evidence.BestAsync(vector, hits[i].Paper, ct).ConfigureAwait(false);
+        }
+
+        var median = AnswerEvidenceModel.Median(best);
+        var result = new Dictionary<string, (double Alone, double Companion)>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Math.Min(EvidenceWindow, hits.Count); i++)
+        {
+            var nextBest = hits.Where((_, j) => j != i).Take(MarginWindow).Select(h => h.Relevance ?? 0).DefaultIfEmpty(0).Max();
+            var margin = AnswerEvidenceModel.LogRelevanceMargin(hits[i].Relevance ?? 0, nextBest);
+            var profile = AnswerEvidenceModel.Probability(best[i], median, margin);
+            var pair = Math.Max(profile, AnswerEvidenceModel.FirstHitProbability(hits[i].Relevance ?? 0, best[i]));
+            result[hits[i].Paper.Id] = (i == 0 ? pair : profile, pair);
         }
 
         return result;
