@@ -92,6 +92,21 @@ public sealed class AnswerPlanningTests
     }
 
     [Fact]
+    public async Task A_number_misstated_in_one_clause_is_corrected_though_another_clause_asks_how_much()
+    {
+        using var sp = AiTestHost.Build();
+        var a = await sp.GetRequiredService<IPaperAssistant>().AskAsync(Ask("TreeSpec reaches a 5x speedup on code benchmarks; how much memory does it need?"));
+        Assert.True(a.PremiseUnsupported);
+        Assert.Equal(TestPapers.SpecDecoding.Id, a.Citations[0].PaperId);
+        Assert.Contains("premise does not match", a.Markdown);
+        Assert.Contains("2.8x speedup", a.Markdown);
+
+        // The clause that asks for the number states nothing: not flagged.
+        var asks = await sp.GetRequiredService<IPaperAssistant>().AskAsync(Ask("how much faster than 1.5x does TreeSpec get on code benchmarks?"));
+        Assert.False(asks.PremiseUnsupported);
+    }
+
+    [Fact]
     public void Each_aspect_gets_its_own_sentence_and_prior_work_limits_are_not_the_papers_own()
     {
         var p = new Paper

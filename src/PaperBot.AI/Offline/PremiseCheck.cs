@@ -83,9 +83,10 @@ public static partial class PremiseCheck
 
         // A number the question states ("only about 10% of heads", "3 public datasets"), against the numbers that the
         // best matching sentence with a number of the same kind states ("at least 90%", "28 publicly-available datasets").
-        if (!AsksForNumber().IsMatch(question))
+        // A clause that asks for a number ("how much faster than 2x?") states nothing; the question's other clauses
+        // still can ("it speeds inference up 12 times; how much accuracy does that cost?").
         {
-            foreach (var claim in Claims(question))
+            foreach (var claim in StatedClauses(question).SelectMany(Claims))
             {
                 foreach (var s in ranked.Where(s => s.Coverage >= 0.2).Take(4))
                 {
@@ -149,6 +150,15 @@ public static partial class PremiseCheck
 
         return null;
     }
+
+    [GeneratedRegex(@"[;,:?]\s+|\s+(?:but|while|whereas)\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex ClauseBreak();
+
+    /// <summary>The question's clauses that do not ask for a number (the whole question when none asks).</summary>
+    private static IEnumerable<string> StatedClauses(string question) =>
+        AsksForNumber().IsMatch(question)
+            ? ClauseBreak().Split(question).Where(c => c.Length > 0 && !AsksForNumber().IsMatch(c))
+            : [question];
 
     [GeneratedRegex(@"(?<![\w.])(?<n>\d+(?:\.\d+)?)(?:\s*(?<u>%|percent\b|x\b|×|times\b|-?fold\b)|\s+(?<words>(?:[A-Za-z][\w\-]*\s*){1,3}))", RegexOptions.IgnoreCase)]
     private static partial Regex NumberClaim();
