@@ -107,6 +107,16 @@ public sealed class AnswerPlanningTests
     }
 
     [Fact]
+    public async Task A_requirement_the_abstract_denies_is_flagged_also_as_still_needs_a()
+    {
+        using var sp = AiTestHost.Build();
+        var a = await sp.GetRequiredService<IPaperAssistant>().AskAsync(Ask("why does TreeSpec still need a change of the output distribution?"));
+        Assert.True(a.PremiseUnsupported);
+        Assert.Equal(TestPapers.SpecDecoding.Id, a.Citations[0].PaperId);
+        Assert.Contains("without changing the output distribution", a.Markdown);
+    }
+
+    [Fact]
     public void Each_aspect_gets_its_own_sentence_and_prior_work_limits_are_not_the_papers_own()
     {
         var p = new Paper

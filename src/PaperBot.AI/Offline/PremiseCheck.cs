@@ -30,7 +30,7 @@ public static partial class PremiseCheck
     [GeneratedRegex(@"\b(how\s+(much|many|fast|small|large)|what\s+(fraction|share|percentage|proportion))\b", RegexOptions.IgnoreCase)]
     private static partial Regex AsksForNumber();
 
-    [GeneratedRegex(@"\b(still\s+)?(ha(ve|s)\s+to|need(s)?\s+to|must|require[sd]?|depend(s)?\s+on)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(still\s+(need|require|use|rel(y|ies)\s+on)\w*|(still\s+)?(ha(ve|s)\s+to|need(s)?\s+(to|an?)|must|require[sd]?|depend(s)?\s+on))\b", RegexOptions.IgnoreCase)]
     private static partial Regex Requirement();
 
     [GeneratedRegex(@"\b(without|no\s+need|not\s+(require|need)|does\s+not\s+(require|need)|eliminat\w+|free\s+of|no\s+additional|avoid\w*|-free)\b", RegexOptions.IgnoreCase)]
