@@ -151,7 +151,8 @@ public sealed class LiteDbPaperStore : IPaperStore
     {
         var papers = Papers;
         var titles = Titles;
-        var plan = PaperUpsertPlanner.Plan(incoming, mode, new Lookup(papers, titles));
+        var filter = StoredKeyFilter.Of(Db);
+        var plan = PaperUpsertPlanner.Plan(incoming, mode, new Lookup(papers, titles, filter));
         if (plan.IsEmpty)
         {
             return (plan.Result, Interlocked.Read(ref _revision), default, null);
@@ -176,6 +177,7 @@ public sealed class LiteDbPaperStore : IPaperStore
             var p = c.Paper;
             p.Revision = ++rev;
             var doc = PaperDocument.ToDocument(p, c.TitleKey);
+            filter?.Add(p.Id);
             (c.Stored ? updates : inserts).Add(doc);
             if (c.Stored)
             {
@@ -207,6 +209,7 @@ public sealed class LiteDbPaperStore : IPaperStore
         var newTitles = new List<BsonDocument>();
         foreach (var (key, ids) in plan.Titles)
         {
+            filter?.Add(key);
             if (ids.Count > 0 && !plan.StoredTitles.Contains(key))
             {
                 // A key the lookup did not find (most keys of a bulk insert): one insert, no update attempt first.
@@ -228,15 +231,18 @@ public sealed class LiteDbPaperStore : IPaperStore
         return (plan.Result, rev, delta, plan);
     }
 
-    /// <summary>Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses).</summary>
-    private sealed class Lookup(ILiteCollection<BsonDocument> papers, ILiteCollection<BsonDocument> titles) : IPaperUpsertLookup
+    /// <summary>
+    /// Primary-key seeks only (LiteDB's IN / secondary-index queries were far slower for misses), and none for a key the
+    /// database's <see cref="StoredKeyFilter"/> has certainly never seen.
+    /// </summary>
+    private sealed class Lookup(ILiteCollection<BsonDocument> papers, ILiteCollection<BsonDocument> titles, StoredKeyFilter? filter) : IPaperUpsertLookup
     {
         public IReadOnlyDictionary<string, (Paper Paper, string? TitleKey)> FindPapers(IReadOnlyCollection<string> ids)
         {
             var found = new Dictionary<string, (Paper Paper, string? TitleKey)>(StringComparer.Ordinal);
             foreach (var id in ids)
             {
-                if (papers.FindById(id) is { } doc)
+                if (filter?.MayContain(id) != false && papers.FindById(id) is { } doc)
                 {
                     found[id] = (PaperDocument.FromDocument(doc), doc.TryGetValue(PaperDocument.TitleKey, out var k) && k.IsString ? k.AsString : null);
                 }
@@ -250,7 +256,7 @@ public sealed class LiteDbPaperStore : IPaperStore
             var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
-                if (titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
+                if (filter?.MayContain(key) != false && titles.FindById(key) is { } t && t.TryGetValue(TitleIds, out var arr) && arr.IsArray)
                 {
                     found[key] = [.. arr.AsArray.Where(v => v.IsString).Select(v => v.AsString)];
                 }
@@ -527,6 +533,11 @@ public sealed class LiteDbPaperStore : IPaperStore
         _count = count;
         _bySource = bySource;
         _hasTombstones = Tombstones.Exists(Query.All());
+        if (!_context.ReadOnly && count == 0 && !_hasTombstones && !Papers.Exists(Query.All()) && !Titles.Exists(Query.All()))
+        {
+            // Nothing stored yet and this process holds the file's lock: from here it sees every key written.
+            StoredKeyFilter.StartEmpty(Db);
+        }
 
         var rev = meta.FindById(RevisionKey);
         _revision = rev is not null && rev["value"].IsNumber ? rev["value"].AsInt64 : 0;

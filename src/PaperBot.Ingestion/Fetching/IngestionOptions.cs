@@ -64,7 +64,11 @@ public sealed class IngestionOptions
     [Range(1024L, 4L * 1024 * 1024 * 1024, ErrorMessage = "Ingestion:MaxDocumentBytes must be between 1024 and 4294967296.")]
     public long MaxDocumentBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Papers per store write (one transaction and one durable sync point each).</summary>
+    /// <summary>
+    /// Papers per store write (one transaction and one durable sync point each). Up to four batches are in memory at
+    /// once (being parsed, stored, queued for and analysed by the index); 2,500 kept a 1M-paper ingest under 500 MB
+    /// (5,000: 541 MB) at the same rate.
+    /// </summary>
     [Range(1, 100_000, ErrorMessage = "Ingestion:BatchSize must be between 1 and 100000.")]
-    public int BatchSize { get; set; } = 5_000;
+    public int BatchSize { get; set; } = 2_500;
 }
