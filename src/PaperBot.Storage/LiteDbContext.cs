@@ -39,6 +39,12 @@ public sealed class LiteDbContext : IDisposable
     // while others read) is switched off; PaperBot checkpoints at its own sync points.
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly ThreadLocal<bool> _syncPending = new();
+
+    /// <summary>Collections known to exist in the file (see <see cref="EnsureCollections"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _collections = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The key of the document that creates a collection (inserted and deleted in one exclusive step).</summary>
+    private const string CreationMarker = "\u0001paperbot-create";
     private bool _disposed;
 
     /// <summary>The log size (LiteDB's default: 1000 pages) past which a long write checkpoints between its batches.</summary>
@@ -167,7 +173,73 @@ public sealed class LiteDbContext : IDisposable
     }
 
     /// <summary>Runs a database operation, turning LiteDB and I/O errors into a <see cref="PaperStoreException"/> naming the file.</summary>
-    internal T Guard<T>(Func<T> operation)
+    internal T Guard<T>(Func<T> operation) => Guard(operation, exclusive: false);
+
+    /// <summary>
+    /// Creates those of <paramref name="names"/> that do not exist yet, while no other thread of this process is inside
+    /// LiteDB. Why: LiteDB 5.0.20 adds a new collection to its shared header page when the creating transaction commits,
+    /// before the collection's page reaches the write-ahead index; a thread that reads the collection in between reads
+    /// a page that is not there yet ("page type must be collection page") and the engine shuts down. Every write path
+    /// calls this before it first writes to a collection; after that it is a dictionary lookup. Call it outside
+    /// <see cref="Guard{T}"/>, with or without <see cref="WriteLock"/> held (the lock order is WriteLock, then the gate).
+    /// </summary>
+    internal void EnsureCollections(params ReadOnlySpan<string> names)
+    {
+        if (ReadOnly)
+        {
+            return;
+        }
+
+        List<string>? missing = null;
+        foreach (var name in names)
+        {
+            if (!_collections.ContainsKey(name))
+            {
+                (missing ??= []).Add(name);
+            }
+        }
+
+        if (missing is null)
+        {
+            return;
+        }
+
+        if (_gate.IsReadLockHeld)
+        {
+            throw new InvalidOperationException("EnsureCollections must be called outside a database operation.");
+        }
+
+        Guard(() =>
+        {
+            var db = Database;
+            var created = false;
+            foreach (var name in missing)
+            {
+                if (!db.CollectionExists(name))
+                {
+                    // LiteDB has no "create collection": the first insert creates it; the marker goes again at once.
+                    var collection = db.GetCollection(name);
+                    collection.Insert(new BsonDocument { ["_id"] = CreationMarker });
+                    collection.Delete(CreationMarker);
+                    created = true;
+                }
+            }
+
+            if (created)
+            {
+                SyncToDisk();
+            }
+
+            return true;
+        }, exclusive: true);
+
+        foreach (var name in missing)
+        {
+            _collections.TryAdd(name, true);
+        }
+    }
+
+    private T Guard<T>(Func<T> operation, bool exclusive)
     {
         if (_failed is not null)
         {
@@ -180,7 +252,14 @@ public sealed class LiteDbContext : IDisposable
             T result;
             if (outermost)
             {
-                _gate.EnterReadLock();
+                if (exclusive)
+                {
+                    _gate.EnterWriteLock();
+                }
+                else
+                {
+                    _gate.EnterReadLock();
+                }
             }
 
             try
@@ -191,7 +270,14 @@ public sealed class LiteDbContext : IDisposable
             {
                 if (outermost)
                 {
-                    _gate.ExitReadLock();
+                    if (exclusive)
+                    {
+                        _gate.ExitWriteLock();
+                    }
+                    else
+                    {
+                        _gate.ExitReadLock();
+                    }
                 }
             }
 

@@ -486,6 +486,7 @@ public sealed class LiteDbPaperStore : IPaperStore
                 return;
             }
 
+            _context.EnsureCollections(PapersCollection, TombstonesCollection, TitlesCollection, LiteDbContext.MetaCollection);
             lock (_context.WriteLock)
             {
                 _context.Guard(Initialize);

@@ -15,12 +15,23 @@ public sealed class LiteDbRawRecords(LiteDbContext context)
 
     private ILiteCollection<BsonDocument> Collection(string name)
     {
+        Validate(name);
+        return context.Database.GetCollection(name);
+    }
+
+    private static void Validate(string name)
+    {
         if (!RecordCollection.IsValidName(name))
         {
             throw new PaperRecordException($"'{name}' is not a record collection");
         }
+    }
 
-        return context.Database.GetCollection(name);
+    /// <summary>Before a write: the collection exists (created while no other thread reads; see LiteDbContext.EnsureCollections).</summary>
+    private void EnsureCollection(string name)
+    {
+        Validate(name);
+        context.EnsureCollections(name);
     }
 
     public string? Get(string collection, string key) =>
@@ -29,6 +40,7 @@ public sealed class LiteDbRawRecords(LiteDbContext context)
     public void Put(string collection, string key, string json)
     {
         context.EnsureWritable("write records");
+        EnsureCollection(collection);
         lock (context.WriteLock)
         {
             context.Guard(() =>
@@ -42,6 +54,7 @@ public sealed class LiteDbRawRecords(LiteDbContext context)
     public bool TryInsert(string collection, string key, string json)
     {
         context.EnsureWritable("write records");
+        EnsureCollection(collection);
         lock (context.WriteLock)
         {
             return context.Guard(() =>

@@ -59,6 +59,7 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
             return;
         }
 
+        _context.EnsureCollections(CollectionName);
         lock (_context.WriteLock)
         {
             _context.Guard(() =>
@@ -87,6 +88,7 @@ public sealed class LiteDbRecordStore<T> : IRecordStore<T>
             }
         }
 
+        _context.EnsureCollections(CollectionName);
         lock (_context.WriteLock)
         {
             try

@@ -76,6 +76,60 @@ public sealed class LiteDbConcurrencyTests : IDisposable
         Assert.Equal(expectedNotes, new LiteDbRecordStore<StressNote>(reopened).Count());
     }
 
+    /// <summary>
+    /// LiteDB 5.0.20 publishes a new collection's name in its shared header before the collection page reaches the
+    /// write-ahead index, so a reader looking the name up in that window reads a page that is not there yet
+    /// ("page type must be collection page"); PaperBot reported that as a corrupt file. Readers here look up
+    /// collections while another thread creates them.
+    /// </summary>
+    [Fact]
+    public async Task Reading_collections_while_they_are_created_never_faults()
+    {
+        const int Collections = 250;
+        const int Readers = 3;
+        var path = _dir.File("create.db");
+        using (var context = new LiteDbContext(path))
+        {
+            var raw = new LiteDbRawRecords(context);
+            raw.Put("rec_seed", "k", "{}");
+            var created = -1;
+            using var start = new Barrier(Readers + 1);
+            var writer = Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < Collections; i++)
+                {
+                    raw.Put($"rec_c{i}", "k", $"{{\"i\":{i}}}");
+                    Volatile.Write(ref created, i);
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var readers = Enumerable.Range(0, Readers).Select(r => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                var reads = 0;
+                while (!writer.IsCompleted)
+                {
+                    // the collection being created now, and the next one
+                    var next = Volatile.Read(ref created) + 1;
+                    _ = raw.Get($"rec_c{next}", "k");
+                    _ = raw.Get($"rec_c{next + 1}", "k");
+                    reads += 2;
+                }
+
+                return reads;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+
+            await writer;
+            var reads = await Task.WhenAll(readers);
+            Assert.All(reads, n => Assert.True(n > 0));
+        }
+
+        using var reopened = new LiteDbContext(path);
+        var check = new LiteDbRawRecords(reopened);
+        Assert.Equal(Collections + 1, check.Collections().Count);
+        Assert.All(Enumerable.Range(0, Collections), i => Assert.Equal($"{{\"i\":{i}}}", check.Get($"rec_c{i}", "k")));
+    }
+
     private static string Id(int thread, int round) => $"2601.{thread:D2}{round:D4}";
 
     private static Paper Paper(int thread, int round) => new()

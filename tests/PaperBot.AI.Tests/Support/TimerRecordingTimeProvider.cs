@@ -16,7 +16,10 @@ public sealed class TimerRecordingTimeProvider(DateTimeOffset start) : FakeTimeP
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Recorded only once the timer is registered with the clock: a test that sees the due time and then advances
+        // the clock must not race a timer that would be armed relative to the already-advanced time.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _dueTimes.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 }
