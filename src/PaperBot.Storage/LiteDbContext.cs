@@ -429,7 +429,11 @@ public sealed class LiteDbContext : IDisposable
                 db.CheckpointSize = 0; // see _gate: checkpoints happen only at PaperBot's sync points
             }
 
-            Touch(db);
+            foreach (var name in Touch(db))
+            {
+                _collections.TryAdd(name, true);
+            }
+
             return db;
         }
         catch (Exception ex) when (ex is IOException io && IsLockViolation(io))
@@ -478,7 +482,7 @@ public sealed class LiteDbContext : IDisposable
 
             var engine = new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true });
             db = new LiteDatabase(engine, mapper: null, disposeOnClose: true);
-            Touch(db);
+            _ = Touch(db);
             return db;
         }
         catch (UnauthorizedAccessException ex)
@@ -498,11 +502,15 @@ public sealed class LiteDbContext : IDisposable
         }
     }
 
-    /// <summary>Touches the header, the collection list and the meta collection so a damaged file fails on open, not later.</summary>
-    private static void Touch(LiteDatabase db)
+    /// <summary>
+    /// Touches the header, the collection list and the meta collection so a damaged file fails on open, not later.
+    /// Returns the collections in the file.
+    /// </summary>
+    private static List<string> Touch(LiteDatabase db)
     {
-        _ = db.GetCollectionNames().ToList();
+        var names = db.GetCollectionNames().ToList();
         _ = db.GetCollection(MetaCollection).FindAll().ToList();
+        return names;
     }
 
     private static void DisposeQuietly(LiteDatabase? db)
