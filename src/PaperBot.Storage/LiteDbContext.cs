@@ -172,9 +172,6 @@ public sealed class LiteDbContext : IDisposable
         }
     }
 
-    /// <summary>Runs a database operation, turning LiteDB and I/O errors into a <see cref="PaperStoreException"/> naming the file.</summary>
-    internal T Guard<T>(Func<T> operation) => Guard(operation, exclusive: false);
-
     /// <summary>
     /// Creates those of <paramref name="names"/> that do not exist yet, while no other thread of this process is inside
     /// LiteDB. Why: LiteDB 5.0.20 adds a new collection to its shared header page when the creating transaction commits,
@@ -209,7 +206,8 @@ public sealed class LiteDbContext : IDisposable
             throw new InvalidOperationException("EnsureCollections must be called outside a database operation.");
         }
 
-        Guard(() =>
+        // Guard inside the exclusive gate: the same error handling, and SyncToDisk runs at once (no reader to wait for).
+        Exclusive(() => Guard(() =>
         {
             var db = Database;
             var created = false;
@@ -229,9 +227,7 @@ public sealed class LiteDbContext : IDisposable
             {
                 SyncToDisk();
             }
-
-            return true;
-        }, exclusive: true);
+        }));
 
         foreach (var name in missing)
         {
@@ -239,7 +235,8 @@ public sealed class LiteDbContext : IDisposable
         }
     }
 
-    private T Guard<T>(Func<T> operation, bool exclusive)
+    /// <summary>Runs a database operation, turning LiteDB and I/O errors into a <see cref="PaperStoreException"/> naming the file.</summary>
+    internal T Guard<T>(Func<T> operation)
     {
         if (_failed is not null)
         {
@@ -252,14 +249,7 @@ public sealed class LiteDbContext : IDisposable
             T result;
             if (outermost)
             {
-                if (exclusive)
-                {
-                    _gate.EnterWriteLock();
-                }
-                else
-                {
-                    _gate.EnterReadLock();
-                }
+                _gate.EnterReadLock();
             }
 
             try
@@ -270,14 +260,7 @@ public sealed class LiteDbContext : IDisposable
             {
                 if (outermost)
                 {
-                    if (exclusive)
-                    {
-                        _gate.ExitWriteLock();
-                    }
-                    else
-                    {
-                        _gate.ExitReadLock();
-                    }
+                    _gate.ExitReadLock();
                 }
             }
 
