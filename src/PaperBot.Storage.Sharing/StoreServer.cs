@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PaperBot.Core.Papers;
 using PaperBot.Core.Search;
@@ -52,6 +53,9 @@ internal sealed class StoreServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         builder.Services.Configure<KestrelServerOptions>(o => o.AllowSynchronousIO = false);
+        // The router starts and stops this server. Its default console lifetime would take SIGINT and SIGTERM for
+        // itself (stopping only this server and cancelling the process's own handling of the signal).
+        builder.Services.AddSingleton<IHostLifetime, OwnedLifetime>();
         var app = builder.Build();
         var log = loggers.CreateLogger("PaperBot.Storage.Sharing");
         app.MapPost("/rpc/{op}", async (string op, HttpContext ctx) =>
@@ -196,5 +200,13 @@ internal sealed class StoreServer : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>A lifetime that leaves process signals alone: the database router owns this server.</summary>
+    private sealed class OwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,13 +14,16 @@ namespace PaperBot.Cli;
 /// <summary>
 /// Entry point. Declares the verbs (<see cref="CliVerbs"/>) on a System.CommandLine root, parses, and runs the chosen
 /// verb; only a verb that runs builds the host. Exit codes: 0 success, 1 error, 2 usage, 3 configuration, 4 fatal
-/// gateway close (run), 130 Ctrl+C. Errors are one line on stderr ("error: …" / "configuration error: …").
+/// gateway close (run), 130 Ctrl+C, 143 SIGTERM. Errors are one line on stderr ("error: …" / "configuration error: …").
 /// </summary>
 public static class CliApp
 {
     public const int Usage = 2;
     public const int ConfigurationError = 3;
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM (`kill`, `systemctl stop`, `timeout`): 128 + 15, as a shell reports it.</summary>
+    public const int Terminated = 143;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, Action<IHostApplicationBuilder>? configure = null)
     {
@@ -53,16 +57,26 @@ public static class CliApp
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM stops a verb the way Ctrl+C does (an ingest finishes its batch and prints what it stored), instead of
+        // ending the process mid-write; `run` also stops through its host's lifetime. Exit 143 rather than 130.
+        var terminated = 0;
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            Interlocked.Exchange(ref terminated, 1);
+            cts.Cancel();
+        });
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration
+            var code = await parsed.InvokeAsync(new InvocationConfiguration
             {
                 Output = console.Out,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
-                // Ctrl+C is handled here (exit 130, and `run` waits for work in flight), not by a fixed timeout.
+                // Ctrl+C and SIGTERM are handled here (exit 130 / 143, and `run` waits for work in flight), not by a fixed timeout.
                 ProcessTerminationTimeout = null,
             }, cts.Token);
+            return code == Cancelled && Volatile.Read(ref terminated) == 1 ? Terminated : code;
         }
         catch (CliUsageException ex)
         {
@@ -81,8 +95,9 @@ public static class CliApp
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            await console.Error.WriteLineAsync("cancelled");
-            return Cancelled;
+            var byTerm = Volatile.Read(ref terminated) == 1;
+            await console.Error.WriteLineAsync(byTerm ? "terminated (SIGTERM)" : "cancelled");
+            return byTerm ? Terminated : Cancelled;
         }
         catch (PaperBot.Core.Papers.PaperStoreException ex)
         {

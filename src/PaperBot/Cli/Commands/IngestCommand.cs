@@ -28,7 +28,7 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
     /// <summary>
     /// The exit-code rule: 0 when every readable input was stored (bad records are reported on stderr, counted in
     /// "errors" and skipped); 1 when no input could be read at all, or the database failed (corrupt, locked,
-    /// read-only, full disk): what was stored before is kept and printed; 130 on Ctrl+C, after printing what was stored.
+    /// read-only, full disk): what was stored before is kept and printed; 130 on Ctrl+C (143 on SIGTERM), after printing what was stored.
     /// </summary>
     public async Task<int> ExecuteAsync(Input input, CancellationToken cancellationToken)
     {
@@ -111,7 +111,7 @@ public sealed class IngestCommand(CliConsole console, PaperIngestor ingestor) : 
 
         if (report.Cancelled)
         {
-            await console.Error.WriteLineAsync($"cancelled: {totals.Added} added and {totals.Updated} updated papers were stored (every batch before Ctrl+C); run the same ingest again to finish.");
+            await console.Error.WriteLineAsync($"cancelled: {totals.Added} added and {totals.Updated} updated papers were stored (every batch before Ctrl+C or SIGTERM); run the same ingest again to finish.");
             return CliApp.Cancelled;
         }
 
