@@ -28,6 +28,9 @@ public sealed class SessionReminders(
     /// <summary>A reminder later than this after its due time counts as a catch-up.</summary>
     public static readonly TimeSpan CatchUpGrace = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a claimed reminder may still take to post once the host is stopping.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>True when a reminder is due now and not yet claimed.</summary>
     public bool AnyDue() => Due(time.GetUtcNow()).Any(s => reminders.Get(ReadingSession.KeyFor(s.EventId)) is null);
 
@@ -45,6 +48,8 @@ public sealed class SessionReminders(
         var now = time.GetUtcNow();
         foreach (var session in Due(now))
         {
+            // stopping: claim nothing more (what is claimed below is posted to the end)
+            ct.ThrowIfCancellationRequested();
             var key = ReadingSession.KeyFor(session.EventId);
             var due = session.StartUtc - lead;
             var reminder = new ReadingReminder { EventId = session.EventId, Status = ReminderStatus.Claimed, ClaimedAt = now, CatchUp = now - due > CatchUpGrace };
@@ -53,10 +58,14 @@ public sealed class SessionReminders(
                 continue;
             }
 
+            // A claimed reminder is posted to the end when the host stops meanwhile (within StopGrace): cancelling the
+            // request could leave a message Discord created recorded as failed, and a failed slot is never posted again.
+            using var finish = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            using var stopping = ct.Register(() => finish.CancelAfter(StopGrace));
             try
             {
-                reminder.Interested = await InterestedAsync(session, ct);
-                var message = await rest.CreateMessageAsync(session.ThreadId, Message(session, reminder.Interested, now).Build(), ct);
+                reminder.Interested = await InterestedAsync(session, finish.Token);
+                var message = await rest.CreateMessageAsync(session.ThreadId, Message(session, reminder.Interested, now).Build(), finish.Token);
                 reminder.MessageId = message.Id;
                 reminder.Status = ReminderStatus.Posted;
             }
@@ -66,10 +75,10 @@ public sealed class SessionReminders(
                 reminder.Status = ReminderStatus.Skipped;
                 reminder.Error = "event deleted on Discord";
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (finish.IsCancellationRequested)
             {
                 reminder.Status = ReminderStatus.Failed;
-                reminder.Error = "cancelled (host stopping)";
+                reminder.Error = $"not posted within {StopGrace.TotalSeconds:0} s of the host stopping";
                 reminders.Put(key, reminder);
                 throw;
             }

@@ -257,6 +257,54 @@ public sealed class ReadingGroupEndToEndTests
     }
 
     /// <summary>
+    /// The host is told to stop while a reminder's create-message request is in flight (Discord has created the message,
+    /// the answer is held): the post is finished and recorded, so the slot is Posted with its message id, and the next
+    /// start sends nothing more. Before, the stop cancelled the request and the slot was left Failed for good.
+    /// </summary>
+    [Fact]
+    public async Task A_reminder_in_flight_when_the_host_stops_is_finished_and_recorded_once()
+    {
+        var time = Clock();
+        await using var h = await HarnessAsync(time);
+        var bot = await h.StartBotAsync();
+        var start = time.GetUtcNow() + TimeSpan.FromHours(2);
+        var (reply, ephemeral) = await RunAsync(h, "schedule", Schedule(BotTestPapers.All[0].Id, start.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), "UTC"));
+        Assert.False(ephemeral, reply);
+        var session = bot.Services.GetRequiredService<ReadingSessions>().All().Single();
+        var thread = session.ThreadId.ToString(CultureInfo.InvariantCulture);
+
+        Task<int>? stopped = null;
+        var held = 0;
+        h.Discord.Rest.BeforeResponse = async (route, path, aborted) =>
+        {
+            if (route == "messages.create" && path.Contains(thread, StringComparison.Ordinal) && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                // the reminder exists at Discord; the host stops before the answer is sent (a bot that cancels its
+                // request aborts it here, and is given half a second to do so)
+                stopped = bot.StopAsync();
+                await Task.WhenAny(Task.Delay(Timeout.Infinite, aborted), Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None));
+            }
+        };
+
+        time.Advance(TimeSpan.FromMinutes(61)); // the reminder is due an hour before the start
+        await Eventually.TrueAsync(() => Volatile.Read(ref held) == 1 && stopped is not null, "the reminder post");
+        Assert.Equal(0, await stopped!);
+        h.Discord.Rest.BeforeResponse = null;
+
+        await using var again = await h.StartBotAsync();
+        time.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(300);
+        var reminder = again.Services.GetRequiredService<IRecordStore<ReadingReminder>>().Get(ReadingSession.KeyFor(session.EventId));
+        Assert.NotNull(reminder);
+        Assert.Equal(ReminderStatus.Posted, reminder.Status);
+        Assert.NotNull(reminder.MessageId);
+        var posted = h.Discord.Rest.CreatedMessages.Where(m => Text(m).StartsWith("⏰", StringComparison.Ordinal)).ToList();
+        Assert.Single(posted);
+        Assert.Equal(thread, posted[0]["channel_id"]!.GetValue<string>());
+        Assert.Empty(h.Discord.Rest.Violations);
+    }
+
+    /// <summary>
     /// The bar: 20 sessions, reminders due every 30 min; the host is stopped after the 10th, stays down over two due times
     /// and is recreated on the same database: each session gets exactly one reminder (the two missed ones caught up).
     /// </summary>
