@@ -147,9 +147,11 @@ public sealed class PaperPolls(
         polls.Put(key, poll);
         var winners = Winners(counts);
         claim.Winners = winners.Select(i => poll.PaperIds[i]).ToList();
+        // Claimed: announced to the end if the host stops meanwhile (a claimed announcement is never sent again).
+        using var finish = new StopGrace(ct, time);
         try
         {
-            var sent = await rest.CreateMessageAsync(poll.ChannelId, Message(poll, counts, winners).Build(), ct);
+            var sent = await rest.CreateMessageAsync(poll.ChannelId, Message(poll, counts, winners).Build(), finish.Token);
             claim.AnnouncementId = sent.Id;
         }
         catch (DiscordRestException ex)

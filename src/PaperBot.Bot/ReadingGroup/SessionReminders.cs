@@ -28,9 +28,6 @@ public sealed class SessionReminders(
     /// <summary>A reminder later than this after its due time counts as a catch-up.</summary>
     public static readonly TimeSpan CatchUpGrace = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a claimed reminder may still take to post once the host is stopping.</summary>
-    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
-
     /// <summary>True when a reminder is due now and not yet claimed.</summary>
     public bool AnyDue() => Due(time.GetUtcNow()).Any(s => reminders.Get(ReadingSession.KeyFor(s.EventId)) is null);
 
@@ -58,10 +55,8 @@ public sealed class SessionReminders(
                 continue;
             }
 
-            // A claimed reminder is posted to the end when the host stops meanwhile (within StopGrace): cancelling the
-            // request could leave a message Discord created recorded as failed, and a failed slot is never posted again.
-            using var finish = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-            using var stopping = ct.Register(() => finish.CancelAfter(StopGrace));
+            // Claimed: posted to the end if the host stops meanwhile (a failed slot is never posted again).
+            using var finish = new StopGrace(ct, time);
             try
             {
                 reminder.Interested = await InterestedAsync(session, finish.Token);
@@ -75,10 +70,10 @@ public sealed class SessionReminders(
                 reminder.Status = ReminderStatus.Skipped;
                 reminder.Error = "event deleted on Discord";
             }
-            catch (OperationCanceledException) when (finish.IsCancellationRequested)
+            catch (OperationCanceledException) when (finish.Expired)
             {
                 reminder.Status = ReminderStatus.Failed;
-                reminder.Error = $"not posted within {StopGrace.TotalSeconds:0} s of the host stopping";
+                reminder.Error = $"not posted within {StopGrace.Grace.TotalSeconds:0} s of the host stopping";
                 reminders.Put(key, reminder);
                 throw;
             }

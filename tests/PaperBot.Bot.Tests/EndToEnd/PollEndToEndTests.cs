@@ -86,6 +86,37 @@ public sealed class PollEndToEndTests
         Assert.Empty(h.Discord.Rest.Violations);
     }
 
+    /// <summary>
+    /// The host stops while the result's create-message request is in flight (Discord has created it, the answer is
+    /// held): the announcement is finished and its message id recorded; after a restart nothing more is sent. Before,
+    /// the stop cancelled the request and the claimed announcement was left without its message.
+    /// </summary>
+    [Fact]
+    public async Task An_announcement_in_flight_when_the_host_stops_is_finished_and_recorded_once()
+    {
+        var time = ReadingGroupEndToEndTests.Clock();
+        await using var h = await ReadingGroupEndToEndTests.HarnessAsync(time);
+        var bot = await h.StartBotAsync();
+        var (_, pollId) = await VoteAsync(h, bot, "2611.10000, 2611.10001, 2611.10002", hours: 2);
+        await h.Discord.Rest.VoteAsync(pollId, Voters[0].Id, 2);
+
+        var stopped = ReadingGroupEndToEndTests.StopDuringFirstPost(h, bot, _ => true);
+        time.Advance(TimeSpan.FromHours(2));
+        await h.Discord.Rest.EndPollAsync(pollId);
+        Assert.Equal(0, await await stopped.WaitAsync(TimeSpan.FromSeconds(30)));
+        h.Discord.Rest.BeforeResponse = null;
+
+        await using var again = await h.StartBotAsync();
+        time.Advance(TimeSpan.FromMinutes(10));
+        await Task.Delay(300);
+        var record = again.Services.GetRequiredService<IRecordStore<PollAnnouncement>>().Get(PaperPoll.KeyFor(pollId));
+        Assert.NotNull(record);
+        var announcement = Assert.Single(Announcements(h));
+        Assert.Equal(announcement["id"]!.GetValue<string>(), record.AnnouncementId?.ToString(CultureInfo.InvariantCulture));
+        Assert.Null(record.Error);
+        Assert.Empty(h.Discord.Rest.Violations);
+    }
+
     [Fact]
     public async Task A_tie_that_ended_while_the_bot_was_down_is_announced_once_after_the_restart()
     {

@@ -69,6 +69,24 @@ public sealed class ReadingGroupEndToEndTests
         return [.. o];
     }
 
+    /// <summary>
+    /// On the first create-message request whose path matches, after Discord has created the message, tells the bot to
+    /// stop and holds the answer: until the bot aborts the request, or half a second (time for a bot that cancels its
+    /// requests on stopping to do so). Completes with the stop's task.
+    /// </summary>
+    internal static Task<Task<int>> StopDuringFirstPost(BotHarness h, RunningBot bot, Func<string, bool> path)
+    {
+        var stopping = new TaskCompletionSource<Task<int>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Discord.Rest.BeforeResponse = async (route, p, aborted) =>
+        {
+            if (route == "messages.create" && path(p) && stopping.TrySetResult(bot.StopAsync()))
+            {
+                await Task.WhenAny(Task.Delay(Timeout.Infinite, aborted), Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None));
+            }
+        };
+        return stopping.Task;
+    }
+
     private static string Text(JsonObject m) => m["content"]?.GetValue<string>() ?? "";
 
     [Fact]
@@ -273,22 +291,9 @@ public sealed class ReadingGroupEndToEndTests
         var session = bot.Services.GetRequiredService<ReadingSessions>().All().Single();
         var thread = session.ThreadId.ToString(CultureInfo.InvariantCulture);
 
-        Task<int>? stopped = null;
-        var held = 0;
-        h.Discord.Rest.BeforeResponse = async (route, path, aborted) =>
-        {
-            if (route == "messages.create" && path.Contains(thread, StringComparison.Ordinal) && Interlocked.Exchange(ref held, 1) == 0)
-            {
-                // the reminder exists at Discord; the host stops before the answer is sent (a bot that cancels its
-                // request aborts it here, and is given half a second to do so)
-                stopped = bot.StopAsync();
-                await Task.WhenAny(Task.Delay(Timeout.Infinite, aborted), Task.Delay(TimeSpan.FromMilliseconds(500), CancellationToken.None));
-            }
-        };
-
+        var stopped = StopDuringFirstPost(h, bot, path => path.Contains(thread, StringComparison.Ordinal));
         time.Advance(TimeSpan.FromMinutes(61)); // the reminder is due an hour before the start
-        await Eventually.TrueAsync(() => Volatile.Read(ref held) == 1 && stopped is not null, "the reminder post");
-        Assert.Equal(0, await stopped!);
+        Assert.Equal(0, await await stopped.WaitAsync(TimeSpan.FromSeconds(30)));
         h.Discord.Rest.BeforeResponse = null;
 
         await using var again = await h.StartBotAsync();
